@@ -1,0 +1,19 @@
+/** Injectable time source so tests can fake "30 days offline". */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export class FakeClock implements Clock {
+  constructor(private t = Date.UTC(2026, 0, 1)) {}
+  now(): number {
+    return this.t;
+  }
+  advance(ms: number): void {
+    this.t += ms;
+  }
+  set(t: number): void {
+    this.t = t;
+  }
+}
