@@ -1,0 +1,155 @@
+import { CaroError } from '../../core/model/errors';
+import type {
+  DevicesInitDto,
+  DevicesStateDto,
+  DeviceDto,
+  HostToWebview,
+  WebviewToHost,
+} from '../../core/protocol/webviewProtocol';
+import type { SyncApi } from '../../core/sync/syncApi';
+import { assertNever } from '../../core/util/assertNever';
+import { type Disposable, DisposableStore } from '../../core/util/disposable';
+import { Emitter } from '../../core/util/emitter';
+import type { ViewController } from './webviewSession';
+import type { HostUi, WebviewServices } from './webviewServices';
+import { toDeviceDto, toSyncStatusDto } from './viewModels';
+
+type DevicesRequest = Exclude<WebviewToHost, { type: 'ready' }>;
+
+/** Command ids run by the empty state's buttons (declared by the extension in commandIds.ts). */
+export const SETUP_SYNC_COMMAND = 'caroHistory.setupSync';
+export const JOIN_SYNC_COMMAND = 'caroHistory.joinSync';
+
+const STATUS_DEBOUNCE_MS = 150;
+
+/** Host side of the devices view (sync state, device list, actions). */
+export class DevicesController implements ViewController {
+  readonly view = 'devices' as const;
+  private readonly store = new DisposableStore();
+  private readonly push = new Emitter<HostToWebview>();
+  readonly onPush = this.push.event;
+  private syncSub: Disposable | undefined;
+  private watched: SyncApi | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly services: WebviewServices, private readonly ui: HostUi) {
+    this.store.add(this.push);
+    if (services.onDidChangeSync) this.store.add(services.onDidChangeSync(() => this.schedulePush()));
+    this.store.add({ dispose: () => { this.syncSub?.dispose(); if (this.timer) clearTimeout(this.timer); } });
+    this.watch();
+  }
+
+  /** Follow the current engine's status changes (the engine appears after set up / join). */
+  private watch(): SyncApi | undefined {
+    const sync = this.services.sync();
+    if (sync !== this.watched) {
+      this.syncSub?.dispose();
+      this.syncSub = sync?.onDidChangeStatus(() => this.schedulePush());
+      this.watched = sync;
+    }
+    return sync;
+  }
+
+  private schedulePush(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.state().then(
+        (state) => this.push.fire({ type: 'devices/state', state }),
+        (e: unknown) => this.services.logger.warn(`devices view: state refresh failed (${e instanceof Error ? e.message : 'unknown'})`),
+      );
+    }, STATUS_DEBOUNCE_MS);
+  }
+
+  async state(): Promise<DevicesStateDto> {
+    const sync = this.watch();
+    const me = this.services.device();
+    const history = await this.services.history();
+    const localCount = (await history.search({}, 0, 1)).total;
+    const status = toSyncStatusDto(sync?.status);
+    const syncEnabled = sync !== undefined && status.state !== 'uninitialised';
+    let devices: DeviceDto[] = [];
+    if (sync && syncEnabled) {
+      try {
+        devices = (await sync.devices()).map(toDeviceDto);
+      } catch (e) {
+        this.services.logger.warn(`devices view: device list unavailable (${e instanceof Error ? e.message : 'unknown'})`);
+      }
+      // Command counts from the local (synced) history when the engine does not provide them.
+      for (const d of devices) {
+        if (d.commandCount === undefined) d.commandCount = (await history.search({ deviceId: d.deviceId }, 0, 1)).total;
+      }
+      devices.sort((a, b) => Number(b.isCurrent) - Number(a.isCurrent) || b.lastSeen - a.lastSeen);
+    }
+    return { syncEnabled, status, devices, thisDevice: me, localCount };
+  }
+
+  async init(): Promise<DevicesInitDto> {
+    return { view: 'devices', devices: await this.state() };
+  }
+
+  private requireSync(): SyncApi {
+    const sync = this.watch();
+    if (!sync) throw new CaroError('notInitialised', 'Sync is not set up on this device.', 'Choose "Set up sync" or "Join with a recovery phrase".');
+    return sync;
+  }
+
+  async handle(msg: DevicesRequest): Promise<HostToWebview | undefined> {
+    switch (msg.type) {
+      case 'devices/refresh':
+        break;
+      case 'devices/rename':
+        await this.requireSync().renameDevice(msg.deviceId, msg.name);
+        break;
+      case 'devices/remove': {
+        const sync = this.requireSync();
+        const device = (await sync.devices()).find((d) => d.deviceId === msg.deviceId);
+        if (!device) throw new CaroError('invalidInput', 'That device is not in the list any more.', 'Refresh the Devices view.');
+        if (device.isCurrent) {
+          throw new CaroError('invalidInput', 'This is the device you are using.', 'To stop syncing here, run "Caro History: Leave Sync" instead.');
+        }
+        const ok = await this.ui.confirm(
+          `Remove "${device.name}" from sync?`,
+          'It stops receiving new history. Its commands already synced stay in your history. To use it again, join with your recovery phrase on that device.',
+          'Remove',
+        );
+        if (!ok) return { type: 'ack', cancelled: true };
+        await sync.removeDevice(msg.deviceId);
+        break;
+      }
+      case 'sync/now':
+        await this.requireSync().syncNow();
+        break;
+      case 'sync/pause':
+        await this.requireSync().pause();
+        break;
+      case 'sync/resume':
+        await this.requireSync().resume();
+        break;
+      case 'sync/setup':
+        await this.ui.executeCommand(SETUP_SYNC_COMMAND);
+        return { type: 'ack' };
+      case 'sync/join':
+        await this.ui.executeCommand(JOIN_SYNC_COMMAND);
+        return { type: 'ack' };
+      case 'webview/error':
+        this.services.logger.warn(`devices view reported: ${msg.message}`);
+        return undefined;
+      case 'history/query':
+      case 'history/detail':
+      case 'history/insert':
+      case 'history/delete':
+      case 'history/export':
+      case 'history/stats':
+      case 'history/facets':
+        return { type: 'error', code: 'invalidInput', message: 'The devices view cannot do that.', action: 'Use the history panel.' };
+      default:
+        return assertNever(msg, 'devices message');
+    }
+    return { type: 'devices/state', state: await this.state() };
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+}
