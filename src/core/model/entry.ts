@@ -94,7 +94,18 @@ export interface DeviceInfo {
 }
 
 /** Why a captured command was not stored (never silent: the UI may surface these). */
-export type SkipReason = 'empty' | 'leadingSpace' | 'excluded' | 'paused' | 'disabled' | 'tooLarge' | 'duplicate';
+export type SkipReason =
+  | 'empty'
+  | 'leadingSpace'
+  | 'excluded'
+  | 'paused'
+  | 'disabled'
+  | 'tooLarge'
+  | 'duplicate'
+  /** Control characters or broken Unicode (lone UTF-16 surrogates) that cannot be stored faithfully. */
+  | 'invalidText'
+  /** VS Code was not sure of the command line and the setting says to skip such lines. */
+  | 'lowConfidence';
 
 export type CaptureOutcome =
   | { stored: true; entry: HistoryEntry; redactions: readonly string[] }
