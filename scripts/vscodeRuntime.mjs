@@ -17,8 +17,18 @@ export const CODE_SERVER_VERSION = '4.139.1';
 export const VSCODE_VERSION = '1.139.1';
 export const NODE_VERSION = '24.21.0';
 
-/** Native modules code-server's postinstall must have built; without them terminals/file watching break. */
-const NATIVE_MODULES = ['node-pty', '@vscode/spdlog', '@parcel/watcher'];
+/**
+ * Native modules VS Code needs on Linux (terminals, logging, file watching, storage), each with the folders where a
+ * built or prebuilt `.node` file may live; code-server's postinstall must have produced one of them.
+ */
+const NATIVE_MODULES = {
+  'node-pty': ['node-pty/build/Release', 'node-pty/prebuilds/linux-x64'],
+  '@vscode/spdlog': ['@vscode/spdlog/build/Release'],
+  '@parcel/watcher': ['@parcel/watcher/build/Release', '@parcel/watcher-linux-x64-glibc'],
+  '@vscode/sqlite3': ['@vscode/sqlite3/build/Release'],
+  '@vscode/native-watchdog': ['@vscode/native-watchdog/build/Release'],
+  kerberos: ['kerberos/build/Release'],
+};
 
 export function cacheRoot(env = process.env) {
   if (env.CARO_VSCODE_CACHE) return env.CARO_VSCODE_CACHE;
@@ -44,6 +54,8 @@ export function runtimePaths(env = process.env) {
     /** Run as `<node> <codeServer> …` (its shebang would pick whatever node is first on PATH). */
     codeServer: join(codeServerPackage, 'out', 'node', 'entry.js'),
     marker: join(dir, '.complete'),
+    /** Pass as `--config` so code-server never writes ~/.config/code-server/config.yaml. */
+    config: join(dir, 'config.yaml'),
     codeServerVersion: CODE_SERVER_VERSION,
     vscodeVersion: VSCODE_VERSION,
     nodeVersion: NODE_VERSION,
@@ -140,22 +152,16 @@ function safeMtime(p) {
   }
 }
 
-function findNativeBinary(moduleDir) {
-  // A built native module has at least one *.node file under build/ or prebuilds/.
-  const stack = [moduleDir];
-  while (stack.length) {
-    const d = stack.pop();
-    let entries;
+function findNativeBinary(dirs) {
+  for (const d of dirs) {
+    let entries = [];
     try {
-      entries = readdirSync(d, { withFileTypes: true });
+      entries = readdirSync(d);
     } catch {
       continue;
     }
-    for (const e of entries) {
-      const p = join(d, e.name);
-      if (e.isDirectory() && e.name !== 'node_modules' && e.name !== 'src' && e.name !== 'deps') stack.push(p);
-      else if (e.isFile() && e.name.endsWith('.node')) return p;
-    }
+    const hit = entries.find((e) => e.endsWith('.node'));
+    if (hit) return join(d, hit);
   }
   return undefined;
 }
@@ -167,15 +173,18 @@ export function verifyRuntime(paths = runtimePaths()) {
   if (!existsSync(paths.codeServer)) problems.push(`code-server entry missing at ${paths.codeServer}`);
   const natives = {};
   const vscodeModules = join(paths.codeServerPackage, 'lib', 'vscode', 'node_modules');
-  for (const m of NATIVE_MODULES) {
-    const found = findNativeBinary(join(vscodeModules, m));
+  for (const [m, dirs] of Object.entries(NATIVE_MODULES)) {
+    const found = findNativeBinary(dirs.map((d) => join(vscodeModules, d)));
     if (found) natives[m] = found;
-    else problems.push(`native module ${m} was not built (no .node file under ${join(vscodeModules, m)})`);
+    else problems.push(`native module ${m} was not built (no .node file in ${dirs.join(' or ')} under ${vscodeModules})`);
   }
   let version = '';
   if (problems.length === 0) {
-    const r = spawnSync(paths.node, [paths.codeServer, '--version'], { env: runtimeEnv(paths), encoding: 'utf8' });
-    version = (r.stdout ?? '').trim();
+    const r = spawnSync(paths.node, [paths.codeServer, '--config', join(paths.dir, 'config.yaml'), '--version'], {
+      env: runtimeEnv(paths),
+      encoding: 'utf8',
+    });
+    version = (r.stdout ?? '').trim().split('\n').pop() ?? '';
     if (r.status !== 0 || !version.includes(CODE_SERVER_VERSION)) {
       problems.push(`\`code-server --version\` failed (exit ${r.status}): ${(r.stderr ?? '').trim().slice(0, 400)}`);
     }

@@ -1,0 +1,395 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type ConsoleMessage, type Frame, type Page } from 'playwright-core';
+import type { TestHookState } from '../../../src/extension/testHooks';
+import { freePort } from './ports';
+import { ProcessGroup } from './processGroup';
+import { CHROMIUM, repoRoot, vscodeRuntime, type RuntimePaths } from './runtime';
+import { waitFor } from './waitFor';
+
+export const EXTENSION_ID = 'caro.caro-history';
+export const RESULTS_DIR = join(repoRoot, 'test-results', 'e2e');
+
+export interface LaunchOptions {
+  /** Short name used in folders and screenshot file names, e.g. "capture" or "device-a". */
+  name: string;
+  /** The packaged extension to install (see ensureVsix). */
+  vsix: string;
+  /** Extra user settings (merged over the harness defaults). */
+  settings?: Record<string, unknown>;
+  /** Files to create in the workspace folder (relative path → content). */
+  workspaceFiles?: Record<string, string>;
+  /** Extra environment for code-server and therefore the extension host and terminals. */
+  env?: Record<string, string>;
+  /** Reuse the folders of an earlier instance (same user data, extensions, store): a "restart" of the same device. */
+  reuseDir?: string;
+}
+
+export interface TreeItem {
+  label: string;
+  description: string;
+  ariaLabel: string;
+  level: number;
+}
+
+const DEFAULT_SETTINGS: Record<string, unknown> = {
+  'workbench.startupEditor': 'none',
+  'workbench.colorTheme': 'Default Dark Modern',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'workbench.tips.enabled': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.enableExperiments': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'security.workspace.trust.enabled': false,
+  'chat.disableAIFeatures': true,
+  'terminal.integrated.defaultProfile.linux': 'bash',
+  'terminal.integrated.shellIntegration.enabled': true,
+  // The DOM renderer keeps the terminal text in the page, where readTerminal() can see it.
+  'terminal.integrated.gpuAcceleration': 'off',
+  'terminal.integrated.enablePersistentSessions': false,
+  'files.simpleDialog.enable': true,
+  'window.dialogStyle': 'custom',
+};
+
+/**
+ * One real VS Code (code-server) with the packaged extension installed, on its own loopback port, with its own user
+ * data, extensions folder, store folder and HOME, driven through headless Chromium.
+ */
+export class VsCodeInstance {
+  readonly extensionErrors: string[] = [];
+  private shots = 0;
+
+  private constructor(
+    readonly name: string,
+    readonly dir: string,
+    readonly port: number,
+    readonly runtime: RuntimePaths,
+    private readonly server: ProcessGroup,
+    readonly browser: Browser,
+    readonly page: Page,
+  ) {}
+
+  get userDataDir(): string {
+    return join(this.dir, 'user-data');
+  }
+  get workspaceDir(): string {
+    return join(this.dir, 'workspace');
+  }
+  get storeDir(): string {
+    return join(this.dir, 'store');
+  }
+  get stateFile(): string {
+    return join(this.dir, 'test-state.json');
+  }
+  get homeDir(): string {
+    return join(this.dir, 'home');
+  }
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/?folder=${encodeURIComponent(this.workspaceDir)}`;
+  }
+  get serverLog(): string {
+    return this.server.log;
+  }
+
+  static async launch(opts: LaunchOptions): Promise<VsCodeInstance> {
+    const runtime = vscodeRuntime();
+    const dir = opts.reuseDir ?? mkdtempSync(join(tmpdir(), `caro-e2e-${opts.name}-`));
+    const d = (p: string) => join(dir, p);
+    for (const sub of ['user-data/User', 'extensions', 'workspace', 'store', 'home']) mkdirSync(d(sub), { recursive: true });
+
+    const settingsFile = d('user-data/User/settings.json');
+    const previous = existsSync(settingsFile) ? (JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>) : {};
+    writeFileSync(settingsFile, JSON.stringify({ ...DEFAULT_SETTINGS, ...previous, ...opts.settings }, null, 2));
+    for (const [rel, content] of Object.entries(opts.workspaceFiles ?? {})) {
+      mkdirSync(join(d('workspace'), rel, '..'), { recursive: true });
+      writeFileSync(join(d('workspace'), rel), content);
+    }
+    writeFileSync(d('home/.bashrc'), 'PS1="\\w \\$ "\nHISTFILE=/dev/null\n');
+
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PATH: `${runtime.nodeBinDir}:${process.env['PATH'] ?? ''}`,
+      HOME: d('home'),
+      SHELL: '/bin/bash',
+      CARO_HISTORY_TEST_HOOKS: '1',
+      CARO_HISTORY_TEST_STATE: d('test-state.json'),
+      CARO_HISTORY_HOME: d('store'),
+      ...opts.env,
+    };
+    // Variables of the surrounding test run must not leak into the extension host.
+    delete env['NODE_OPTIONS'];
+    delete env['TSX_TSCONFIG_PATH'];
+    delete env['VSCODE_IPC_HOOK_CLI'];
+    const common = ['--config', runtime.config, '--user-data-dir', d('user-data'), '--extensions-dir', d('extensions')];
+
+    if (!opts.reuseDir) {
+      const r = spawnSync(runtime.node, [runtime.codeServer, ...common, '--install-extension', opts.vsix], {
+        env,
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      if (r.status !== 0 || !/successfully installed/i.test(r.stdout + r.stderr)) {
+        throw new Error(`installing ${opts.vsix} into code-server failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+      }
+    }
+
+    const port = await freePort();
+    const server = ProcessGroup.start(
+      `code-server (${opts.name})`,
+      runtime.node,
+      [
+        runtime.codeServer,
+        ...common,
+        '--auth',
+        'none',
+        '--bind-addr',
+        `127.0.0.1:${port}`,
+        '--disable-telemetry',
+        '--disable-update-check',
+        '--disable-workspace-trust',
+        '--disable-getting-started-override',
+        '--ignore-last-opened',
+        d('workspace'),
+      ],
+      { env, cwd: d('workspace') },
+    );
+    let browser: Browser | undefined;
+    try {
+      await server.waitForOutput('HTTP server listening on', 60_000);
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--no-first-run',
+        ],
+      });
+      const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, colorScheme: 'dark' });
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `http://127.0.0.1:${port}` });
+      const page = await context.newPage();
+      const instance = new VsCodeInstance(opts.name, dir, port, runtime, server, browser, page);
+      page.on('console', (m) => instance.onConsole(m));
+      await instance.open();
+      return instance;
+    } catch (e) {
+      await browser?.close().catch(() => undefined);
+      await server.stop();
+      throw e;
+    }
+  }
+
+  private onConsole(m: ConsoleMessage): void {
+    if (m.type() !== 'error') return;
+    const text = m.text();
+    // Only errors raised by this extension fail a test; offline VS Code prints unrelated noise.
+    if (/caro-history|caroHistory|Caro History/.test(text)) this.extensionErrors.push(text.slice(0, 2000));
+  }
+
+  private async open(): Promise<void> {
+    await this.page.goto(this.url, { waitUntil: 'domcontentloaded' });
+    await this.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    await this.page.waitForSelector('#workbench\\.parts\\.statusbar', { timeout: 60_000 });
+  }
+
+  /** Reloads the window (like "Developer: Reload Window") and waits for the workbench. */
+  async reload(): Promise<void> {
+    await this.page.reload({ waitUntil: 'domcontentloaded' });
+    await this.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  }
+
+  // ---------- observable extension state (test hook file) ----------
+
+  state(): TestHookState | undefined {
+    try {
+      return JSON.parse(readFileSync(this.stateFile, 'utf8')) as TestHookState;
+    } catch {
+      return undefined;
+    }
+  }
+
+  waitForState(what: string, pred: (s: TestHookState) => boolean, timeoutMs = 20_000): Promise<TestHookState> {
+    return waitFor(
+      `${this.name}: ${what}`,
+      () => {
+        const s = this.state();
+        return s && pred(s) ? s : undefined;
+      },
+      { timeoutMs, describe: () => this.state() },
+    );
+  }
+
+  async waitForActivation(timeoutMs = 60_000): Promise<TestHookState> {
+    return this.waitForState('the extension to activate', (s) => s.activated, timeoutMs);
+  }
+
+  // ---------- workbench helpers ----------
+
+  /** Runs a command from the palette by its exact title (F1, type, pick the row with that label). */
+  async runCommand(title: string): Promise<void> {
+    const page = this.page;
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(`>${title}`);
+    const row = page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+      .filter({ has: page.locator('.label-name', { hasText: title }) })
+      .first();
+    await row.waitFor({ state: 'visible', timeout: 10_000 });
+    await row.click();
+  }
+
+  /** Titles of the rows currently shown by an open quick pick/input. */
+  async quickPickItems(): Promise<string[]> {
+    return this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').evaluateAll((rows) =>
+      rows.map((r) => (r.getAttribute('aria-label') ?? r.textContent ?? '').trim()),
+    );
+  }
+
+  /** The visible quick input (palette, input box, quick pick). */
+  quickInput() {
+    return this.page.locator('.quick-input-widget .quick-input-box input');
+  }
+
+  /** Opens a new integrated terminal (bash) and waits until its prompt is visible. */
+  async newTerminal(): Promise<void> {
+    await this.runCommand('Terminal: Create New Terminal');
+    await this.page.locator('.terminal-wrapper.active .xterm').waitFor({ state: 'visible', timeout: 20_000 });
+    await waitFor('the bash prompt', async () => /\$\s*$/m.test(await this.readTerminal()), {
+      timeoutMs: 20_000,
+      describe: () => this.readTerminal(),
+    });
+  }
+
+  async focusTerminal(): Promise<void> {
+    await this.page.locator('.terminal-wrapper.active .xterm').click();
+  }
+
+  /** Types into the active terminal; presses Enter unless `enter` is false. */
+  async typeInTerminal(text: string, opts: { enter?: boolean } = {}): Promise<void> {
+    await this.focusTerminal();
+    await this.page.keyboard.type(text, { delay: 2 });
+    if (opts.enter !== false) await this.page.keyboard.press('Enter');
+  }
+
+  /** The text of the active terminal's visible rows (DOM renderer), trailing blanks trimmed. */
+  async readTerminal(): Promise<string> {
+    return this.page
+      .locator('.terminal-wrapper.active .xterm-rows')
+      .evaluate((rows) =>
+        Array.from((rows as unknown as { children: ArrayLike<{ textContent: string | null }> }).children)
+          .map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd())
+          .join('\n')
+          .trimEnd(),
+      )
+      .catch(() => '');
+  }
+
+  /** The last non-empty line of the terminal (the prompt line while nothing runs). */
+  async terminalPromptLine(): Promise<string> {
+    const lines = (await this.readTerminal()).split('\n').filter((l) => l.trim() !== '');
+    return lines[lines.length - 1] ?? '';
+  }
+
+  /** Opens the Caro History activity-bar container. */
+  async openHistoryView(): Promise<void> {
+    const item = this.page.locator('.activitybar .action-item a[aria-label^="Caro History"], .activitybar .action-item[aria-label^="Caro History"]').first();
+    await item.waitFor({ state: 'visible', timeout: 20_000 });
+    const container = this.page.locator('.sidebar .composite.title h2[title^="Caro History"], .sidebar .composite.title h2:has-text("Caro History")');
+    if (!(await container.first().isVisible().catch(() => false))) await item.click();
+    await this.page.locator('.sidebar .pane-header').first().waitFor({ state: 'visible', timeout: 10_000 });
+  }
+
+  /** Rows of a tree view in the side bar, by its pane title (default: the first pane). */
+  async treeItems(paneTitle?: string): Promise<TreeItem[]> {
+    const panes = this.page.locator('.sidebar .split-view-view .pane');
+    const pane = paneTitle ? panes.filter({ has: this.page.locator('.pane-header', { hasText: paneTitle }) }).first() : panes.first();
+    return pane
+      .locator('.pane-body .monaco-list-row')
+      .evaluateAll((rows) =>
+        rows.map((r) => ({
+          label: (r.querySelector('.label-name')?.textContent ?? '').trim(),
+          description: (r.querySelector('.label-description')?.textContent ?? '').trim(),
+          ariaLabel: (r.getAttribute('aria-label') ?? '').trim(),
+          level: Number(r.getAttribute('aria-level') ?? '0'),
+        })),
+      )
+      .catch(() => []);
+  }
+
+  /** Text of the empty-state ("viewsWelcome") content of a side-bar pane. */
+  async welcomeText(paneTitle?: string): Promise<string> {
+    const panes = this.page.locator('.sidebar .split-view-view .pane');
+    const pane = paneTitle ? panes.filter({ has: this.page.locator('.pane-header', { hasText: paneTitle }) }).first() : panes.first();
+    return ((await pane.locator('.welcome-view-content').textContent({ timeout: 2000 }).catch(() => '')) ?? '').trim();
+  }
+
+  /** Text of this extension's status-bar items (ids start with the extension id). */
+  async statusBarText(): Promise<string> {
+    return this.page
+      .locator(`#workbench\\.parts\\.statusbar .statusbar-item[id^="${EXTENSION_ID}"]`)
+      .evaluateAll((items) =>
+        items
+          .map((i) => `${(i.textContent ?? '').trim()} ${i.querySelector('a')?.getAttribute('aria-label') ?? ''}`.trim())
+          .join(' | '),
+      )
+      .catch(() => '');
+  }
+
+  /** Notification toasts currently shown (message text). */
+  async notifications(): Promise<string[]> {
+    return this.page
+      .locator('.notifications-toasts .notification-list-item-message')
+      .evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
+  }
+
+  /** The content frame of this extension's webview that contains `selector` (panel or view). */
+  async webviewFrame(selector: string, timeoutMs = 20_000): Promise<Frame> {
+    return waitFor(`a webview containing ${selector}`, async () => {
+      for (const f of this.page.frames()) {
+        const parent = f.parentFrame();
+        if (!parent || !parent.url().includes(`extensionId=${EXTENSION_ID}`)) continue;
+        if (await f.locator(selector).count().catch(() => 0)) return f;
+      }
+      return undefined;
+    }, { timeoutMs });
+  }
+
+  /** Saves a PNG of the whole window into test-results/e2e/ and returns its path. */
+  async screenshot(step: string): Promise<string> {
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    this.shots += 1;
+    const file = join(RESULTS_DIR, `${this.name}-${String(this.shots).padStart(2, '0')}-${step.replace(/[^a-z0-9-]+/gi, '-')}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  /** Process id of this window's extension host (for memory readings). */
+  extensionHostPid(): number | undefined {
+    const r = spawnSync('pgrep', ['-g', String(this.serverPid), '-f', 'type=extensionHost'], { encoding: 'utf8' });
+    const pid = Number(r.stdout.trim().split('\n')[0]);
+    return Number.isFinite(pid) && pid > 0 ? pid : undefined;
+  }
+
+  get serverPid(): number {
+    return this.server.pid;
+  }
+
+  /** Stops the browser and code-server (whole process group). Keeps the folders when `keep` or CARO_E2E_KEEP=1. */
+  async stop(opts: { keep?: boolean } = {}): Promise<void> {
+    await this.browser.close().catch(() => undefined);
+    await this.server.stop();
+    if (!opts.keep && process.env['CARO_E2E_KEEP'] !== '1') rmSync(this.dir, { recursive: true, force: true });
+  }
+}
