@@ -1,0 +1,307 @@
+/**
+ * Secret redaction for captured commands (decision 18): secrets are replaced by `[REDACTED:<kind>]`, the command is
+ * never dropped. A safety net, not a guarantee.
+ *
+ * Every rule finds candidate spans on the ORIGINAL text; overlapping spans are resolved (earliest start, then longest,
+ * then rule order) and replaced in one pass, so a placeholder is never redacted twice. Where a secret has a readable
+ * name (`AWS_SECRET_ACCESS_KEY=…`, `--password=…`, `Authorization: Bearer …`) only the value is replaced.
+ *
+ * Cost is bounded: every pattern is linear or anchored on a literal prefix (no nested quantifiers), so a 10 KB
+ * adversarial input is processed in milliseconds.
+ */
+import { findPhraseLikeRuns } from './phraseLike';
+
+export interface RedactionResult {
+  text: string;
+  /** Distinct kinds, in order of first appearance. */
+  kinds: string[];
+}
+
+interface Span {
+  start: number;
+  end: number;
+  kind: string;
+  priority: number;
+}
+
+interface Rule {
+  kind: string;
+  /** Must carry the `g` flag. */
+  re: RegExp;
+  /** Capture group holding the secret (0 = whole match). */
+  group?: number;
+  /** Optional veto / kind override, given the match. Return null to skip the match. */
+  accept?: (m: RegExpExecArray, text: string) => string | null | undefined;
+}
+
+/** A shell word value: quoted (contents only are the secret, handled by `valueSpan`) or bare. */
+const VALUE = String.raw`('[^'\n]*'|"(?:[^"\\\n]|\\.)*"|[^\s'";&|<>()]+)`;
+
+const PLACEHOLDER = /^\[REDACTED:/;
+
+function isReference(value: string): boolean {
+  // `$VAR`, `${VAR}`, `$(cmd)`, backticks, `-` (stdin), masks and flag-like words are not secrets themselves.
+  return (
+    /^\$|^`|^-$|^<|^\*+$|^x+$|^\.\.\.$|^(?:true|false|yes|no|on|off|null|none|0|1)$/i.test(value) || PLACEHOLDER.test(value)
+  );
+}
+
+/** Letters AND digits, or long enough with mixed case: a crude "looks like a token" test. */
+function looksRandom(v: string, minLen: number): boolean {
+  if (v.length < minLen) return false;
+  const hasDigit = /\d/.test(v);
+  const hasLower = /[a-z]/.test(v);
+  const hasUpper = /[A-Z]/.test(v);
+  if (!(hasDigit && (hasLower || hasUpper)) && !(hasLower && hasUpper && v.length >= 24)) return false;
+  return shannonBits(v) >= 3.0;
+}
+
+function shannonBits(v: string): number {
+  const counts = new Map<string, number>();
+  for (const c of v) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let h = 0;
+  for (const n of counts.values()) {
+    const p = n / v.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+const ENV_SECRET_NAME =
+  /(?:^|_)(?:TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|PASS|PWD_SECRET|KEY|APIKEY|API_KEY|CREDENTIALS?|AUTH)$|TOKEN$|SECRET$|PASSWORD$|PASSWD$|APIKEY$/i;
+
+function envKind(name: string): string | null {
+  const upper = name.toUpperCase();
+  if (upper === 'AWS_SECRET_ACCESS_KEY') return 'aws-secret-access-key';
+  if (upper === 'AWS_SESSION_TOKEN') return 'aws-session-token';
+  if (upper === 'GOOGLE_SERVICE_ACCOUNT_KEY') return 'gcp-service-account-key';
+  if (/^AZURE_.*_KEY$/.test(upper)) return 'azure-key';
+  // Common non-secrets that end like secrets.
+  if (/(?:^|_)(?:PUBLIC_KEY|KEY_ID|KEY_NAME|KEY_PATH|KEY_FILE|SORT_KEY|PRIMARY_KEY|HOTKEY|MONKEY)$/.test(upper)) return null;
+  if (upper === 'PWD' || upper === 'OLDPWD' || upper === 'PASS' || upper === 'KEY' || upper === 'AUTH') {
+    return upper === 'PWD' || upper === 'OLDPWD' ? null : 'secret-env';
+  }
+  return ENV_SECRET_NAME.test(upper) ? 'secret-env' : null;
+}
+
+const MYSQL_CLIENT = /(?:^|[\s/])(?:mysql\w*|mariadb[\w-]*|mysqlsh)(?=\s)/;
+const SSHPASS = /(?:^|[\s/])sshpass(?=\s)/;
+
+/** The simple command (between ; & | newline) that contains `index`. */
+function segmentAt(text: string, index: number): string {
+  let start = index;
+  while (start > 0 && !';&|\n'.includes(text[start - 1] ?? '')) start -= 1;
+  return text.slice(start, index);
+}
+
+function flagIsSecret(name: string): boolean {
+  const n = name.toLowerCase();
+  if (/^(?:no|ask|prompt)-|(?:-stdin|-file|-env|-path|-cmd|-command|-length|-prompt|-type)$/.test(n)) return false;
+  return /(?:^|-)(?:password|passwd|passphrase|pass|token|secret|api-?key|access-?key|auth-?key|private-?key|client-?secret|auth)$/.test(
+    n,
+  );
+}
+
+const RULES: Rule[] = [
+  // --- Whole blocks first.
+  {
+    kind: 'private-key',
+    re: /-----BEGIN[A-Z0-9 ]{0,40} PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END[A-Z0-9 ]{0,40} PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s\\]*)/g,
+  },
+  // --- Atuin's 22 (prior-art.md §4), widened to swallow the whole token.
+  { kind: 'aws-access-key-id', re: /\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/g },
+  { kind: 'github-pat', re: /\bghp_[A-Za-z0-9]{36,}\b/g },
+  { kind: 'github-pat', re: /\bgh1_[A-Za-z0-9]{21}_[A-Za-z0-9]{59}\b|\bgithub_pat_[0-9][A-Za-z0-9]{21}_[A-Za-z0-9]{59}\b/g },
+  { kind: 'github-pat', re: /\bgithub_pat_[A-Za-z0-9_]{40,}\b/g },
+  { kind: 'github-oauth', re: /\bgho_[A-Za-z0-9]{36,}\b/g },
+  { kind: 'github-user-token', re: /\bghu_[A-Za-z0-9]{36,}\b/g },
+  { kind: 'github-app-token', re: /\bghs_[A-Za-z0-9._-]{36,}/g },
+  { kind: 'github-refresh-token', re: /\bghr_[A-Za-z0-9]{76,}\b/g },
+  { kind: 'github-app-token', re: /\bv1\.[0-9A-Fa-f]{40}\b/g },
+  { kind: 'gitlab-pat', re: /\bglpat-[A-Za-z0-9_-]{20,}/g },
+  { kind: 'slack-token', re: /\bxox[bpaesr]-[0-9A-Za-z-]{10,}/g },
+  { kind: 'slack-webhook', re: /\bT[A-Za-z0-9_]{8,12}\/B[A-Za-z0-9_]{8,12}\/[A-Za-z0-9_]{24}\b/g },
+  { kind: 'stripe-key', re: /\b[sr]k_(?:test|live)_[0-9A-Za-z]{24,}\b/g },
+  { kind: 'netlify-token', re: /\bnf[pcoub]_[0-9A-Za-z]{36,}\b/g },
+  { kind: 'npm-token', re: /\bnpm_[A-Za-z0-9]{36,}\b/g },
+  { kind: 'pulumi-token', re: /\bpul-[0-9a-f]{40}\b/g },
+  // Atuin's "atuin login" rule: keep the verb, redact its arguments (username, password, key).
+  { kind: 'atuin-login', re: /\batuin\s+login\s+([^;&|\n]+)/g, group: 1, accept: (m) => (/\S/.test(m[1] ?? '') ? undefined : null) },
+  // Environment-variable names from Atuin's list: handled by the assignment rules below (value redacted, name kept).
+
+  // --- Other well-known token formats.
+  { kind: 'google-api-key', re: /\bAIza[0-9A-Za-z_-]{35}\b/g },
+  { kind: 'openai-key', re: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g, accept: (m) => (looksRandom(m[0], 20) ? undefined : null) },
+  { kind: 'anthropic-key', re: /\bsk-ant-[A-Za-z0-9_-]{20,}/g },
+  { kind: 'huggingface-token', re: /\bhf_[A-Za-z0-9]{30,}\b/g },
+  { kind: 'jazz-secret', re: /\b(?:sealerSecret|signerSecret|keySecret|agentSecret)_z[1-9A-HJ-NP-Za-km-z]{20,}/g },
+  { kind: 'jwt', re: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g },
+
+  // --- Structural secrets: keep the name, redact the value.
+  // URL credentials: scheme://user:password@host → password only.
+  { kind: 'url-credentials', re: /\b[A-Za-z][A-Za-z0-9+.-]{0,20}:\/\/[^\s:/@'"]{0,200}:([^\s@/'"]{1,400})@/g, group: 1 },
+  // HTTP headers carrying credentials.
+  {
+    kind: 'auth-header',
+    re: /\b(?:Proxy-)?Authorization\s*:\s*(?:(?:Bearer|Basic|Token|Digest|Bot|Negotiate|NTLM|ApiKey)\s+)?([^\s'"]+)/gi,
+    group: 1,
+    accept: (m) => (isReference(m[1] ?? '') ? null : undefined),
+  },
+  {
+    kind: 'auth-header',
+    re: /\b(?:X-Api-Key|Api-Key|X-Auth-Token|X-Access-Token|Private-Token|X-Vault-Token|X-Goog-Api-Key|X-Figma-Token|Cookie|X-Csrf-Token)\s*:\s*([^\s'"]+)/gi,
+    group: 1,
+    accept: (m) => (isReference(m[1] ?? '') ? null : undefined),
+  },
+  // Bare "Bearer <token>" anywhere (e.g. a header built in a variable).
+  { kind: 'bearer-token', re: /\bBearer\s+([A-Za-z0-9._~+/=-]{16,})/g, group: 1 },
+  // Query-string credentials.
+  {
+    kind: 'url-token',
+    re: /[?&](?:access_token|refresh_token|id_token|token|api_key|apikey|api-key|key|secret|client_secret|password|passwd|auth|sig|signature|X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token)=([^\s&#'"]+)/gi,
+    group: 1,
+    accept: (m) => (isReference(m[1] ?? '') || (m[1] ?? '').length < 6 ? null : undefined),
+  },
+  // Environment assignments: NAME=value, export NAME=value, env NAME=value, set -x NAME value (fish).
+  {
+    kind: 'secret-env',
+    re: new RegExp(String.raw`(?<![A-Za-z0-9_$.-])([A-Za-z_][A-Za-z0-9_]{0,200})=` + VALUE, 'g'),
+    group: 2,
+    accept: (m) => {
+      const value = m[2] ?? '';
+      if (isReference(unquote(value)) || unquote(value) === '') return null;
+      return envKind(m[1] ?? '');
+    },
+  },
+  {
+    kind: 'secret-env',
+    re: new RegExp(String.raw`\bset\s+(?:-[gxUlu]+\s+)*([A-Za-z_][A-Za-z0-9_]{0,200})\s+` + VALUE, 'g'),
+    group: 2,
+    accept: (m) => (isReference(unquote(m[2] ?? '')) ? null : envKind(m[1] ?? '')),
+  },
+  // `aws configure set aws_secret_access_key VALUE` and friends.
+  {
+    kind: 'aws-secret-access-key',
+    re: new RegExp(String.raw`\b(aws_secret_access_key|aws_session_token)\s+` + VALUE, 'gi'),
+    group: 2,
+    accept: (m) => (isReference(unquote(m[2] ?? '')) ? null : (m[1] ?? '').toLowerCase() === 'aws_session_token' ? 'aws-session-token' : undefined),
+  },
+  // JSON / YAML style "password": "…".
+  {
+    kind: 'secret-field',
+    re: /["']?\b([A-Za-z_][A-Za-z0-9_-]{0,60})["']?\s*:\s*"([^"\\\n]{1,400})"/g,
+    group: 2,
+    accept: (m) => (isReference(m[2] ?? '') ? null : envKind((m[1] ?? '').replace(/-/g, '_')) ? 'secret-field' : null),
+  },
+  // Long options: --password=…, --password …, --token …, --api-key=…, --client-secret …
+  {
+    kind: 'secret-flag',
+    re: new RegExp(String.raw`(?<=^|\s)--([A-Za-z][A-Za-z0-9-]{0,60})(?:=|\s+)` + VALUE, 'g'),
+    group: 2,
+    accept: (m) => {
+      const value = unquote(m[2] ?? '');
+      if (!flagIsSecret(m[1] ?? '') || value === '' || isReference(value) || value.startsWith('-')) return null;
+      return undefined;
+    },
+  },
+  // mysql -pSECRET (attached only: `mysql -p db` prompts), sshpass -p SECRET / -pSECRET.
+  {
+    kind: 'password-flag',
+    re: new RegExp(String.raw`(?<=\s)-p(?:\s+)?` + VALUE, 'g'),
+    group: 1,
+    accept: (m, text) => {
+      const seg = segmentAt(text, m.index);
+      const attached = !/^-p\s/.test(m[0]);
+      const value = unquote(m[1] ?? '');
+      if (value === '' || isReference(value)) return null;
+      if (SSHPASS.test(seg)) return undefined;
+      if (attached && MYSQL_CLIENT.test(seg)) return undefined;
+      return null;
+    },
+  },
+  // curl -u user:password / --user user:password → password only.
+  {
+    kind: 'basic-auth',
+    re: /(?<=\s)(?:-u|--user|--proxy-user|-U)(?:\s+|=)['"]?[^\s:'"]{1,200}:([^\s'"]{1,400})/g,
+    group: 1,
+    accept: (m) => (isReference(m[1] ?? '') ? null : undefined),
+  },
+  // Any other curl/wget/http header whose value looks like a random token.
+  {
+    kind: 'bearer-token',
+    re: /(?<=\s)(?:-H|--header)\s*['"]?[A-Za-z0-9-]{1,60}\s*:\s*([A-Za-z0-9._~+/=-]{20,})/g,
+    group: 1,
+    accept: (m) => (looksRandom(m[1] ?? '', 20) ? undefined : null),
+  },
+];
+
+function unquote(v: string): string {
+  if (v.length >= 2 && ((v.startsWith("'") && v.endsWith("'")) || (v.startsWith('"') && v.endsWith('"')))) return v.slice(1, -1);
+  return v;
+}
+
+/** Start/end of the secret inside a captured value, excluding surrounding quotes. */
+function groupSpan(m: RegExpExecArray, group: number): { start: number; end: number } | null {
+  const idx = m.indices?.[group];
+  if (!idx) return null;
+  let [start, end] = idx;
+  const g = m[group] ?? '';
+  if (g.length >= 2 && ((g.startsWith("'") && g.endsWith("'")) || (g.startsWith('"') && g.endsWith('"')))) {
+    start += 1;
+    end -= 1;
+  }
+  return end > start ? { start, end } : null;
+}
+
+const COMPILED: { rule: Rule; re: RegExp }[] = RULES.map((rule) => ({
+  rule,
+  re: new RegExp(rule.re.source, rule.re.flags.includes('d') ? rule.re.flags : rule.re.flags + 'd'),
+}));
+
+function collect(text: string): Span[] {
+  const spans: Span[] = [];
+  COMPILED.forEach(({ rule, re }, priority) => {
+    re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text)) !== null) {
+      if (m[0] === '') {
+        re.lastIndex += 1;
+        continue;
+      }
+      const verdict = rule.accept ? rule.accept(m, text) : undefined;
+      if (verdict === null) {
+        // Let overlapping later matches start inside this one (e.g. `--no-password --token X`).
+        re.lastIndex = m.index + 1;
+        continue;
+      }
+      const span = groupSpan(m, rule.group ?? 0);
+      if (span) spans.push({ ...span, kind: verdict ?? rule.kind, priority });
+    }
+  });
+  for (const p of findPhraseLikeRuns(text, 12, 0)) spans.push({ ...p, kind: 'recovery-phrase', priority: -1 });
+  return spans;
+}
+
+/** Replaces secrets by `[REDACTED:<kind>]`. Pure; safe on any string. */
+export function redactSecrets(command: string): RedactionResult {
+  if (command === '') return { text: command, kinds: [] };
+  const spans = collect(command);
+  if (spans.length === 0) return { text: command, kinds: [] };
+  spans.sort((a, b) => a.start - b.start || b.end - a.end || a.priority - b.priority);
+  let out = '';
+  let pos = 0;
+  const kinds: string[] = [];
+  for (const s of spans) {
+    if (s.start < pos) continue;
+    out += command.slice(pos, s.start) + `[REDACTED:${s.kind}]`;
+    pos = s.end;
+    if (!kinds.includes(s.kind)) kinds.push(s.kind);
+  }
+  out += command.slice(pos);
+  return { text: out, kinds };
+}
+
+/** Kinds this module can report (documentation and tests). */
+export const REDACTION_KINDS: readonly string[] = [
+  ...new Set([...RULES.map((r) => r.kind), 'aws-session-token', 'azure-key', 'gcp-service-account-key', 'recovery-phrase']),
+];
