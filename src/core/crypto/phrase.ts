@@ -26,7 +26,18 @@ export type PhraseCheck =
 
 /** A new 24-word phrase from 32 bytes of OS CSPRNG entropy. */
 export function generatePhrase(): string {
-  return entropyToMnemonic(new Uint8Array(randomBytes(ENTROPY_BYTES)), wordlist);
+  return phraseFromEntropy(new Uint8Array(randomBytes(ENTROPY_BYTES)));
+}
+
+/** The BIP39 English phrase for 32 bytes of entropy. */
+export function phraseFromEntropy(entropy: Uint8Array): string {
+  if (entropy.length !== ENTROPY_BYTES) throw new RangeError(`entropy must be ${ENTROPY_BYTES} bytes`);
+  return entropyToMnemonic(entropy, wordlist);
+}
+
+/** The 32 bytes of entropy a valid phrase encodes. Throws CaroError 'invalidPhrase' for an invalid phrase. */
+export function phraseToEntropy(input: string): Uint8Array {
+  return mnemonicToEntropy(assertPhrase(input), wordlist);
 }
 
 /**
