@@ -131,8 +131,8 @@ const RULES: Rule[] = [
 
   // --- Other well-known token formats.
   { kind: 'google-api-key', re: /\bAIza[0-9A-Za-z_-]{35}\b/g },
-  { kind: 'openai-key', re: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g, accept: (m) => (looksRandom(m[0], 20) ? undefined : null) },
   { kind: 'anthropic-key', re: /\bsk-ant-[A-Za-z0-9_-]{20,}/g },
+  { kind: 'openai-key', re: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g, accept: (m) => (looksRandom(m[0], 20) ? undefined : null) },
   { kind: 'huggingface-token', re: /\bhf_[A-Za-z0-9]{30,}\b/g },
   { kind: 'jazz-secret', re: /\b(?:sealerSecret|signerSecret|keySecret|agentSecret)_z[1-9A-HJ-NP-Za-km-z]{20,}/g },
   { kind: 'jwt', re: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g },
@@ -279,7 +279,13 @@ function collect(text: string): Span[] {
     }
   });
   for (const p of findPhraseLikeRuns(text, 12, 0)) spans.push({ ...p, kind: 'recovery-phrase', priority: -1 });
-  return spans;
+  // Text that is already a placeholder is never redacted again (idempotence).
+  const existing: { start: number; end: number }[] = [];
+  const ph = /\[REDACTED:[a-z0-9-]{1,40}\]/g;
+  let e: RegExpExecArray | null;
+  while ((e = ph.exec(text)) !== null) existing.push({ start: e.index, end: e.index + e[0].length });
+  if (existing.length === 0) return spans;
+  return spans.filter((s) => !existing.some((x) => s.start < x.end && x.start < s.end));
 }
 
 /** Replaces secrets by `[REDACTED:<kind>]`. Pure; safe on any string. */

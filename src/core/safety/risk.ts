@@ -124,12 +124,15 @@ const ELEVATORS = new Set(['sudo', 'doas', 'pkexec', 'run0']);
 interface Stripped {
   words: string[];
   elevated: boolean;
+  /** `sudo -i`, `sudo -s`, `doas -s`: an interactive root shell. */
+  rootShell: boolean;
 }
 
 /** Drops `sudo -u x`, `env A=b`, `nohup`, `timeout 5`, leading `VAR=value` … and reports elevation. */
 function stripPrefixes(words: string[]): Stripped {
   let i = 0;
   let elevated = false;
+  let shellFlag = false;
   for (let guard = 0; guard < 16 && i < words.length; guard++) {
     const w = words[i] ?? '';
     const b = base(w);
@@ -141,6 +144,7 @@ function stripPrefixes(words: string[]): Stripped {
       while (i < words.length && (words[i] ?? '').startsWith('-')) {
         const f = words[i] ?? '';
         i += 1;
+        if (/^-[a-zA-Z]*[is][a-zA-Z]*$/.test(f) || f === '--login' || f === '--shell') shellFlag = true;
         if (/^-[ugCDhpRrT]$/.test(f) || /^--(?:user|group|host|prompt|chdir|close-from|role|type)$/.test(f)) i += 1;
       }
     } else if (b === 'env') {
@@ -155,7 +159,7 @@ function stripPrefixes(words: string[]): Stripped {
       while (i < words.length && (words[i] ?? '').startsWith('-')) i += 1;
     } else break;
   }
-  return { words: words.slice(i), elevated };
+  return { words: words.slice(i), elevated, rootShell: elevated && shellFlag && i >= words.length };
 }
 
 function base(word: string | undefined): string {
@@ -166,11 +170,12 @@ function base(word: string | undefined): string {
 
 function analyseSegment(seg: Segment, out: Findings, depth: number): void {
   redirectRules(seg, out);
-  const { words, elevated } = stripPrefixes(seg.words);
+  const { words, elevated, rootShell } = stripPrefixes(seg.words);
+  if (rootShell) out.add('high', 'Opens a root shell');
   const prog = base(words[0]);
   const args = words.slice(1);
   if (!prog) return;
-  const lower = prog.toLowerCase();
+  const lower = /^mkfs\./i.test(prog) ? 'mkfs' : prog.toLowerCase();
 
   if (elevated) elevatedRules(prog, args, seg.sepBefore === '|' || seg.sepBefore === '|&', out);
 
@@ -653,7 +658,7 @@ function findRules(args: string[], out: Findings): void {
   const deletes = args.includes('-delete') || args.some((a, i) => (a === '-exec' || a === '-execdir') && base(args[i + 1]) === 'rm');
   if (!deletes) return;
   const roots = args.filter((a, i) => !a.startsWith('-') && (i === 0 || !(args[i - 1] ?? '').startsWith('-')));
-  const top = roots.find((r) => rmTargetWarning(r) !== null && r !== '*');
+  const top = roots.find((r) => rmTargetWarning(r) !== null && !['*', '.', './', '..', '../', '.*'].includes(r));
   if (top) out.add('critical', `Deletes files found anywhere under ${top}`);
   else out.add('moderate', 'Deletes every file that find matches');
 }

@@ -51,7 +51,8 @@ export const MAX_DEVICE_NAME = 64;
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   captureEnabled: true,
   ignoreLeadingSpace: true,
-  excludePatterns: [],
+  // Frozen too: callers copy it (validateSettings does) instead of sharing it.
+  excludePatterns: Object.freeze([]) as unknown as string[],
   safetyMode: 'moderate',
   retentionDays: 90,
   maxCommands: 10_000,

@@ -1,0 +1,113 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { redactForLog } from '../../src/core/safety/logRedaction';
+import { redactSecrets } from '../../src/core/safety/redact';
+
+interface Case {
+  name: string;
+  input: string;
+  expected: string;
+  kinds: string[];
+}
+
+const corpus = JSON.parse(readFileSync(join(__dirname, '../fixtures/redaction/corpus.json'), 'utf8')) as Case[];
+
+describe('redactSecrets: corpus (test/fixtures/redaction/corpus.json)', () => {
+  for (const c of corpus) {
+    it(`${c.kinds.length ? 'redacts' : 'keeps'}: ${c.name}`, () => {
+      const r = redactSecrets(c.input);
+      assert.equal(r.text, c.expected);
+      assert.deepEqual(r.kinds, c.kinds);
+    });
+  }
+
+  it('covers Atuin’s 22 patterns and every extra pattern family with a positive case', () => {
+    const required = [
+      'aws-access-key-id', 'aws-secret-access-key', 'aws-session-token', 'azure-key', 'gcp-service-account-key',
+      'atuin-login', 'github-pat', 'github-oauth', 'github-user-token', 'github-app-token', 'github-refresh-token',
+      'gitlab-pat', 'slack-token', 'slack-webhook', 'stripe-key', 'netlify-token', 'npm-token', 'pulumi-token',
+      'private-key', 'url-credentials', 'auth-header', 'secret-env', 'password-flag', 'secret-flag', 'jwt',
+      'bearer-token', 'basic-auth',
+    ];
+    const seen = new Set(corpus.flatMap((c) => c.kinds));
+    for (const k of required) assert.ok(seen.has(k), `no positive corpus case for ${k}`);
+    assert.ok(corpus.filter((c) => c.kinds.length === 0).length >= 30, 'needs plenty of false-positive cases');
+  });
+
+  it('never leaves a redacted value in the output, and redacting twice changes nothing', () => {
+    for (const c of corpus) {
+      const once = redactSecrets(c.input).text;
+      assert.equal(redactSecrets(once).text, once, c.name);
+    }
+  });
+});
+
+describe('redactSecrets: behaviour', () => {
+  it('keeps the variable name readable and replaces only the value', () => {
+    const r = redactSecrets('export GITLAB_TOKEN=abc123 && make deploy');
+    assert.equal(r.text, 'export GITLAB_TOKEN=[REDACTED:secret-env] && make deploy');
+  });
+
+  it('redacts each occurrence of a repeated secret', () => {
+    const t = 'ghp_aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC2dF4gH6';
+    const r = redactSecrets(`a ${t} b ${t}`);
+    assert.equal(r.text, 'a [REDACTED:github-pat] b [REDACTED:github-pat]');
+    assert.deepEqual(r.kinds, ['github-pat']);
+  });
+
+  it('returns the same string object when nothing matches', () => {
+    const s = 'npm test -- --grep redaction';
+    assert.equal(redactSecrets(s).text, s);
+    assert.deepEqual(redactSecrets('').kinds, []);
+  });
+
+  it('returns on 10 KB adversarial inputs (no catastrophic backtracking)', () => {
+    const adversarial = [
+      'A'.repeat(10_240),
+      'a_'.repeat(5_120),
+      `${'x'.repeat(10_000)}=`,
+      'TOKEN='.repeat(1_700),
+      '"'.repeat(10_240),
+      `Authorization: ${'Bearer '.repeat(1_400)}`,
+      `-----BEGIN RSA PRIVATE KEY-----${'A'.repeat(10_000)}`,
+      '-----BEGIN PRIVATE KEY-----'.repeat(370),
+      `https://${'u:'.repeat(5_000)}`,
+      `mysql ${' -px'.repeat(2_500)}`,
+      `curl ${"-H 'X: ".repeat(1_400)}`,
+      `--password ${'--'.repeat(5_000)}`,
+      'abandon '.repeat(1_280),
+      'eyJ'.repeat(3_400),
+      `${'ghp_'.repeat(2_500)}`,
+      '\\'.repeat(10_240),
+      `echo ${'"a\\"'.repeat(2_500)}`,
+      Array.from({ length: 1_000 }, (_, i) => `K${i}_SECRET=v${i}`).join(' '),
+    ];
+    for (const input of adversarial) {
+      const r = redactSecrets(input);
+      assert.equal(typeof r.text, 'string');
+      assert.ok(r.text.length > 0);
+    }
+  });
+});
+
+describe('redactForLog', () => {
+  const phrase = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
+
+  it('removes a recovery phrase, even with a typo or when only part of it is present', () => {
+    assert.equal(redactForLog(`join failed for ${phrase}`), 'join failed for [REDACTED:recovery-phrase]');
+    const typo = phrase.replace('sausage', 'sausag');
+    assert.ok(!redactForLog(`phrase: ${typo}`).includes('winner'));
+    const part = 'legal winner thank year wave sausage worth useful';
+    assert.ok(!redactForLog(`got ${part}`).includes('sausage'));
+  });
+
+  it('removes key material and secret patterns but keeps ordinary log lines', () => {
+    const key = 'q2Vb8Xn1Lk7Rt4Ys9Pw3Mz6Hd0Fc5Gj2Ba8Ne1Uo7Iq4=';
+    assert.equal(redactForLog(`vault key ${key}`), 'vault key [REDACTED:key-material]');
+    assert.equal(redactForLog(`hex ${'ab'.repeat(32)}`), 'hex [REDACTED:key-material]');
+    assert.equal(redactForLog('export API_TOKEN=abc123'), 'export API_TOKEN=[REDACTED:secret-env]');
+    const ordinary = 'sync: uploaded 200 entries in batch 17 to ws://127.0.0.1:4200 (co_zAbc123)';
+    assert.equal(redactForLog(ordinary), ordinary);
+  });
+});

@@ -1,0 +1,76 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RiskLevel } from '../../src/core/model/entry';
+import { classifyRisk } from '../../src/core/safety/risk';
+
+interface Row {
+  pattern: string;
+  command: string;
+  level: RiskLevel;
+  warning?: string;
+}
+
+const table = JSON.parse(readFileSync(join(__dirname, '../fixtures/risk/table.json'), 'utf8')) as Row[];
+
+describe('classifyRisk: table (test/fixtures/risk/table.json)', () => {
+  for (const row of table) {
+    it(`${row.level.padEnd(8)} ${row.pattern}: ${row.command}`, () => {
+      const r = classifyRisk(row.command);
+      assert.equal(r.level, row.level, `warnings: ${JSON.stringify(r.warnings)}`);
+      if (row.level === 'safe') assert.deepEqual(r.warnings, []);
+      else assert.ok(r.warnings.length > 0, 'a risky command always explains why');
+      if (row.warning) {
+        assert.ok(
+          r.warnings.some((w) => w.includes(row.warning as string)),
+          `expected a warning containing "${row.warning}", got ${JSON.stringify(r.warnings)}`,
+        );
+      }
+    });
+  }
+
+  it('covers all 21 critical, 15 high and 16 moderate Caro patterns', () => {
+    const ids = (prefix: string) => new Set(table.filter((r) => r.pattern.startsWith(prefix)).map((r) => r.pattern.slice(0, 3)));
+    assert.equal(ids('C').size, 21);
+    assert.equal(ids('H').size, 15);
+    assert.equal(ids('M').size, 16);
+    assert.ok(table.filter((r) => r.level === 'safe').length >= 30);
+  });
+});
+
+describe('classifyRisk: behaviour', () => {
+  it('lists the most severe warning first and reports the highest level', () => {
+    const r = classifyRisk('sudo rm -rf / ; chmod +x a.sh');
+    assert.equal(r.level, 'critical');
+    assert.equal(r.warnings[0], 'Deletes everything under / recursively');
+    assert.ok(r.warnings.includes('Changes file permissions'));
+  });
+
+  it('looks at every command of a chain, not only the first', () => {
+    assert.equal(classifyRisk('cd /tmp && ls && git push --force').level, 'high');
+    assert.equal(classifyRisk('make || rm -rf ~').level, 'critical');
+    assert.equal(classifyRisk('echo $(rm -rf /)').level, 'critical');
+  });
+
+  it('ignores text inside quotes but still sees quoted operands of real commands', () => {
+    assert.equal(classifyRisk('echo "curl x | sudo bash"').level, 'safe');
+    assert.equal(classifyRisk("rm -rf '/'").level, 'critical');
+  });
+
+  it('does not hang on 10 KB adversarial input', () => {
+    for (const input of [
+      'rm '.repeat(3_400),
+      `rm -rf ${'a/'.repeat(5_000)}`,
+      '('.repeat(10_000),
+      '"'.repeat(10_001),
+      `${':(){ '.repeat(2_000)}`,
+      `bash -c '${"bash -c '".repeat(1_000)}`,
+      'a|'.repeat(5_000),
+      `psql -c "${'DROP '.repeat(2_000)}"`,
+      `${'\\'.repeat(10_000)}x`,
+    ]) {
+      const r = classifyRisk(input);
+      assert.ok(['safe', 'moderate', 'high', 'critical'].includes(r.level));
+    }
+  });
+});
