@@ -23,12 +23,18 @@ export interface HistoryStats {
   perDay: Record<string, number>;
   perHour: number[];
   skippedTooLarge: number;
+  /** failed / commands with a known exit status (0 when none). */
+  failureRate: number;
 }
 
 export interface ImportResult {
   imported: number;
   skippedDuplicates: number;
   skippedInvalid: number;
+  /** Commands left out by the user's exclude patterns (shell-history import). */
+  skippedExcluded?: number;
+  /** Up to 5 plain-language reasons for skipped-invalid items, for the import summary. */
+  problems?: string[];
 }
 
 /**

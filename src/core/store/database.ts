@@ -72,6 +72,11 @@ export class SqliteDatabase {
     this.run('PRAGMA synchronous = FULL');
   }
 
+  /** Rowid of the last row this connection inserted. */
+  lastInsertRowid(): number {
+    return Number(this.get<{ r: number | bigint }>('SELECT last_insert_rowid() AS r')?.r ?? 0);
+  }
+
   get isOpen(): boolean {
     return !this.closed;
   }

@@ -1,0 +1,827 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import { MIN_BLOB_BYTES } from '../crypto/blob';
+import { FieldCipher } from '../crypto/fieldCipher';
+import type { KeyVault } from '../crypto/keyVault';
+import { loadOrCreateLocalDataKey } from '../crypto/localDataKey';
+import { CapturePipeline, MAX_COMMAND_BYTES, type PreparedCapture } from '../capture/capturePipeline';
+import { normaliseCommandLine, utf8Bytes } from '../capture/normaliseCommand';
+import type {
+  CaptureOutcome,
+  CapturedCommand,
+  HistoryEntry,
+  HistoryFilter,
+  HistoryPage,
+} from '../model/entry';
+import { CaroError, isCaroError } from '../model/errors';
+import { classifyRisk } from '../safety/risk';
+import { redactSecrets } from '../safety/redact';
+import type { Settings } from '../settings/settings';
+import { type SqliteDatabase, openCaroDatabase } from '../store/database';
+import { systemClock, type Clock } from '../util/clock';
+import { Emitter, type Event } from '../util/emitter';
+import type { Logger } from '../util/logger';
+import type { HistoryApi, HistoryChange, HistoryStats, ImportResult } from './historyApi';
+import {
+  COLUMNS,
+  type CommandRow,
+  ENTITY,
+  ENTRY_SCHEMA_VERSION,
+  INSERT_SQL,
+  asRisk,
+  decodeRow,
+  encodeEntry,
+} from './historyRecordCodec';
+import type { HistorySyncPort, PendingUpload } from './historySyncPort';
+import { SearchIndex, riskRankOf } from './searchIndex';
+
+export interface OpenHistoryOptions {
+  dbPath: string;
+  vault: KeyVault;
+  deviceId: string;
+  settings: () => Settings;
+  logger: Logger;
+  clock?: Clock;
+  busyTimeoutMs?: number;
+}
+
+const DAY_MS = 86_400_000;
+/** base64 length of the blob of an empty plaintext (version + nonce + tag). */
+const EMPTY_BLOB_B64 = Math.ceil(MIN_BLOB_BYTES / 3) * 4;
+const INSERT_OR_IGNORE_SQL = INSERT_SQL.replace(/^INSERT INTO/, 'INSERT OR IGNORE INTO');
+const QUEUE_SQL = `INSERT INTO sync_queue (operation, entity_type, entity_id, created_at) VALUES (?, '${ENTITY}', ?, ?)`;
+const TOMBSTONE_SQL =
+  `UPDATE command_history SET deleted_at = ?, updated_at = ?, prompt = '', command = '', explanation = NULL, ` +
+  `tags = NULL, synced_at = ? WHERE id = ? AND deleted_at IS NULL`;
+const INDEX_COLUMNS =
+  'rowid, id, prompt, command, working_dir, workspace, device_id, session_id, success, safety_level, created_at';
+const RETENTION_EVERY = 500;
+const IMPORT_CHUNK = 500;
+
+/**
+ * Opens the encrypted history: loads (or creates) the local data key from the vault, opens/migrates the database
+ * (moving a corrupt file aside; refusing a newer one) and checks that the key opens the stored rows.
+ * Throws CaroError 'wrongKey' (nothing deleted), 'newerDatabase', 'databaseBusy', 'keyMissing'.
+ */
+export async function openHistory(opts: OpenHistoryOptions): Promise<HistoryService> {
+  const key = await loadOrCreateLocalDataKey(opts.vault);
+  const db = await openCaroDatabase(opts.dbPath, opts.logger, {
+    ...(opts.busyTimeoutMs !== undefined ? { busyTimeoutMs: opts.busyTimeoutMs } : {}),
+  });
+  const cipher = new FieldCipher(key);
+  try {
+    verifyKey(db, cipher);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  const service = new HistoryService(db, cipher, opts);
+  try {
+    await service.applyRetention();
+  } catch (e) {
+    opts.logger.warn(`history retention skipped: ${describe(e)}`);
+  }
+  return service;
+}
+
+/** Decrypts the newest stored commands; if none opens with this key, the key is not the one the file was written with. */
+function verifyKey(db: SqliteDatabase, cipher: FieldCipher): void {
+  const rows = db.all<{ id: string; command: string }>(
+    `SELECT id, command FROM command_history WHERE deleted_at IS NULL AND command <> '' ORDER BY rowid DESC LIMIT 3`,
+  );
+  if (rows.length === 0) return;
+  let failures = 0;
+  for (const r of rows) {
+    try {
+      cipher.decrypt(ENTITY, r.id, 'command', r.command);
+      return;
+    } catch (e) {
+      if (isCaroError(e, 'decryptionFailed')) failures++;
+    }
+  }
+  if (failures === rows.length) {
+    throw new CaroError(
+      'wrongKey',
+      `The command history in ${db.path} was encrypted with a different key than the one in this computer's keychain, so it cannot be read. Nothing was deleted.`,
+      'If the system keychain was reset or restored, restore the previous keychain and reload the window. To start a fresh history instead, rename that file (Caro History keeps using the new key), then re-join sync with your recovery phrase to get synced commands back.',
+    );
+  }
+}
+
+function describe(e: unknown): string {
+  if (isCaroError(e)) return `${e.code}: ${e.message}`;
+  return e instanceof Error ? e.name : 'error';
+}
+
+function newId(): string {
+  return globalThis.crypto.randomUUID();
+}
+
+/** A stable id for an imported shell-history line, so importing the same file twice adds nothing. */
+function importId(cmd: CapturedCommand, occurrence: number): string {
+  const h = sha256(new TextEncoder().encode(`caro-import|${cmd.startedAt}|${occurrence}|${cmd.commandLine}`));
+  const hex = Array.from(h.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
+  // RFC 9562 layout, version 8 (custom), variant 10.
+  const v = `8${hex.slice(13, 16)}`;
+  const variant = ((parseInt(hex.slice(16, 17), 16) & 0x3) | 0x8).toString(16) + hex.slice(17, 20);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${v}-${variant}-${hex.slice(20, 32)}`;
+}
+
+export class HistoryService implements HistoryApi, HistorySyncPort {
+  private readonly changeEmitter = new Emitter<HistoryChange>();
+  readonly onDidChange: Event<HistoryChange> = this.changeEmitter.event;
+  private readonly pipeline: CapturePipeline;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly deviceId: string;
+  private readonly settings: () => Settings;
+  private index: SearchIndex | undefined;
+  private dataVersion = -1;
+  private lastExternalCheck = 0;
+  private queueing = false;
+  private pausedFlag = false;
+  private recordsSinceRetention = 0;
+  private readonly warnedIds = new Set<string>();
+  private closed = false;
+
+  constructor(
+    readonly db: SqliteDatabase,
+    private readonly cipher: FieldCipher,
+    opts: OpenHistoryOptions,
+  ) {
+    this.clock = opts.clock ?? systemClock;
+    this.logger = opts.logger;
+    this.deviceId = opts.deviceId;
+    this.settings = opts.settings;
+    this.pipeline = new CapturePipeline(opts.settings);
+  }
+
+  /** Where an unreadable history file was moved when this store was opened (tell the user), if that happened. */
+  get movedAsideTo(): string | undefined {
+    return this.db.movedAsideTo;
+  }
+
+  /** Problems with the current capture settings (invalid exclude patterns), in plain words. */
+  get settingsProblems(): readonly string[] {
+    return this.pipeline.settingsProblems;
+  }
+
+  get skippedTooLarge(): number {
+    return this.pipeline.skippedTooLarge;
+  }
+
+  get paused(): boolean {
+    return this.pausedFlag;
+  }
+
+  setPaused(paused: boolean): void {
+    this.pausedFlag = paused;
+  }
+
+  // ---------------------------------------------------------------------------------------------- capture
+
+  async record(command: CapturedCommand): Promise<CaptureOutcome> {
+    const r = this.pipeline.prepare(command, { paused: this.pausedFlag, mode: 'live' });
+    if (!r.ok) return { stored: false, reason: r.reason, ...(r.detail !== undefined ? { detail: r.detail } : {}) };
+    const entry = this.entryFromPrepared(r.prepared, newId());
+    this.insertNew([entry], false);
+    this.changeEmitter.fire({ kind: 'added', ids: [entry.id], origin: 'local' });
+    if (++this.recordsSinceRetention >= RETENTION_EVERY) {
+      this.recordsSinceRetention = 0;
+      setTimeout(() => {
+        if (!this.closed) this.applyRetention().catch((e: unknown) => this.logger.warn(`retention failed: ${describe(e)}`));
+      }, 0).unref?.();
+    }
+    return { stored: true, entry, redactions: r.prepared.redactions };
+  }
+
+  private entryFromPrepared(p: PreparedCapture, id: string): HistoryEntry {
+    const c = p.source;
+    const now = this.clock.now();
+    const createdAt = Number.isFinite(c.startedAt) ? c.startedAt : now;
+    const entry: HistoryEntry = {
+      id,
+      command: p.command,
+      prompt: p.prompt,
+      tags: p.tags,
+      executed: true,
+      riskLevel: p.riskLevel,
+      warnings: p.warnings,
+      deviceId: this.deviceId,
+      createdAt,
+      updatedAt: now,
+      schemaVersion: ENTRY_SCHEMA_VERSION,
+    };
+    if (p.explanation !== undefined) entry.explanation = p.explanation;
+    if (typeof c.exitCode === 'number' && Number.isFinite(c.exitCode)) {
+      entry.exitCode = c.exitCode;
+      entry.success = c.exitCode === 0;
+    }
+    if (typeof c.endedAt === 'number' && c.endedAt >= createdAt) entry.durationMs = c.endedAt - createdAt;
+    if (c.cwd) entry.workingDir = c.cwd;
+    if (c.shell) entry.shell = c.shell;
+    if (c.platform) entry.platform = c.platform;
+    if (c.sessionId) entry.sessionId = c.sessionId;
+    if (c.workspace) entry.workspace = c.workspace;
+    if (p.lowConfidence) entry.lowConfidence = true;
+    return entry;
+  }
+
+  /**
+   * Inserts new rows (and their queue rows when queueing is on) in one transaction. With `ignoreDuplicates`, ids that
+   * already exist are skipped; returns the entries actually inserted.
+   */
+  private insertNew(entries: readonly HistoryEntry[], ignoreDuplicates: boolean): HistoryEntry[] {
+    const inserted: HistoryEntry[] = [];
+    const sql = ignoreDuplicates ? INSERT_OR_IGNORE_SQL : INSERT_SQL;
+    const now = this.clock.now();
+    const encoded = entries.map((e) => encodeEntry(this.cipher, e));
+    const rowids: number[] = [];
+    const write = (): void => {
+      entries.forEach((e, i) => {
+        const changed = this.db.run(sql, encoded[i]);
+        if (changed === 0) return;
+        rowids.push(this.db.lastInsertRowid());
+        if (this.queueing) this.db.run(QUEUE_SQL, [e.deletedAt === undefined ? 'create' : 'delete', e.id, now]);
+        inserted.push(e);
+      });
+    };
+    if (entries.length === 1 && !this.queueing) write();
+    else this.db.transaction(write);
+    if (this.index) {
+      inserted.forEach((e, i) => {
+        if (e.deletedAt === undefined) this.indexEntry(e, rowids[i] ?? 0);
+      });
+    }
+    return inserted;
+  }
+
+  private indexEntry(e: HistoryEntry, rowid: number): void {
+    const idx = this.index;
+    if (!idx) return;
+    idx.add({
+      rowid,
+      id: e.id,
+      text: searchText(e.command, e.prompt),
+      createdAt: e.createdAt,
+      workingDir: idx.intern(e.workingDir),
+      workspace: idx.intern(e.workspace),
+      deviceId: idx.intern(e.deviceId) ?? e.deviceId,
+      sessionId: idx.intern(e.sessionId),
+      success: e.success,
+      risk: riskRankOf(e.riskLevel),
+      dead: false,
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------- reads
+
+  async latest(limit: number): Promise<HistoryEntry[]> {
+    const n = clampLimit(limit);
+    const rows = this.db.all<CommandRow>(
+      `SELECT ${COLUMNS} FROM command_history WHERE deleted_at IS NULL ORDER BY created_at DESC LIMIT ?`,
+      [n],
+    );
+    return this.decodeRows(rows);
+  }
+
+  async get(id: string): Promise<HistoryEntry | undefined> {
+    const row = this.db.get<CommandRow>(`SELECT ${COLUMNS} FROM command_history WHERE id = ? AND deleted_at IS NULL`, [id]);
+    return row ? this.decodeRows([row])[0] : undefined;
+  }
+
+  async search(filter: HistoryFilter, offset: number, limit: number): Promise<HistoryPage> {
+    const idx = this.ensureIndex();
+    const { ids, total } = idx.search(filter, Math.max(0, Math.floor(offset) || 0), clampLimit(limit));
+    return { items: this.fetchByIds(ids), total };
+  }
+
+  private fetchByIds(ids: readonly string[]): HistoryEntry[] {
+    if (ids.length === 0) return [];
+    const rows = this.db.all<CommandRow>(
+      `SELECT ${COLUMNS} FROM command_history WHERE id IN (SELECT value FROM json_each(?))`,
+      [JSON.stringify(ids)],
+    );
+    const byId = new Map(this.decodeRows(rows).map((e) => [e.id, e]));
+    return ids.map((id) => byId.get(id)).filter((e): e is HistoryEntry => e !== undefined);
+  }
+
+  /** Decodes rows; a row that does not decrypt is left out (and logged once by id), never deleted. */
+  private decodeRows(rows: readonly CommandRow[]): HistoryEntry[] {
+    const out: HistoryEntry[] = [];
+    for (const r of rows) {
+      try {
+        out.push(decodeRow(this.cipher, r));
+      } catch (e) {
+        if (!isCaroError(e)) throw e;
+        if (!this.warnedIds.has(r.id)) {
+          this.warnedIds.add(r.id);
+          this.logger.warn(`history entry ${r.id} could not be decrypted (${e.code}); it is kept but not shown`);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Builds the in-memory search index on first use; afterwards picks up other processes' writes. */
+  private ensureIndex(): SearchIndex {
+    if (this.index) {
+      this.refreshFromOtherProcesses(this.index);
+      return this.index;
+    }
+    const idx = new SearchIndex();
+    this.dataVersion = this.readDataVersion();
+    this.lastExternalCheck = this.clock.now();
+    this.loadIndexRows(idx, `SELECT ${INDEX_COLUMNS} FROM command_history WHERE deleted_at IS NULL ORDER BY created_at, rowid`, []);
+    this.index = idx;
+    return idx;
+  }
+
+  private loadIndexRows(idx: SearchIndex, sql: string, params: readonly (string | number)[]): void {
+    this.db.forEachRow(sql, params, (r) => {
+      const [rowid, id, prompt, command, workingDir, workspace, deviceId, sessionId, success, level, createdAt] = r as [
+        number, string, string, string, string | null, string | null, string, string | null, number | null, string, number,
+      ];
+      let text: string;
+      try {
+        // The index only needs text to match; an empty-plaintext blob is recognisable by its length alone.
+        const cmd = command === '' ? '' : this.cipher.decrypt(ENTITY, id, 'command', command);
+        const pr = prompt === '' || prompt.length === EMPTY_BLOB_B64 ? '' : this.cipher.decrypt(ENTITY, id, 'prompt', prompt);
+        text = searchText(cmd, pr);
+      } catch (e) {
+        if (!isCaroError(e)) throw e;
+        if (!this.warnedIds.has(id)) {
+          this.warnedIds.add(id);
+          this.logger.warn(`history entry ${id} could not be decrypted (${e.code}); it is kept but not searchable`);
+        }
+        return;
+      }
+      idx.add({
+        rowid,
+        id,
+        text,
+        createdAt,
+        workingDir: idx.intern(workingDir ?? undefined),
+        workspace: idx.intern(workspace ?? undefined),
+        deviceId: idx.intern(deviceId) ?? deviceId,
+        sessionId: idx.intern(sessionId ?? undefined),
+        success: success === null ? undefined : success === 1,
+        risk: riskRankOf(asRisk(level)),
+        dead: false,
+      });
+    });
+  }
+
+  private readDataVersion(): number {
+    return this.db.get<{ data_version: number }>('PRAGMA data_version')?.data_version ?? 0;
+  }
+
+  /** `PRAGMA data_version` changes only when another connection (another window, the CLI) committed. */
+  private refreshFromOtherProcesses(idx: SearchIndex): void {
+    const dv = this.readDataVersion();
+    if (dv === this.dataVersion) return;
+    this.dataVersion = dv;
+    const since = this.lastExternalCheck - 5 * 60_000;
+    this.lastExternalCheck = this.clock.now();
+    this.loadIndexRows(idx, `SELECT ${INDEX_COLUMNS} FROM command_history WHERE rowid > ? AND deleted_at IS NULL ORDER BY created_at, rowid`, [idx.maxRowid]);
+    for (const r of this.db.all<{ id: string }>(
+      'SELECT id FROM command_history WHERE deleted_at IS NOT NULL AND updated_at >= ?', [since])) {
+      idx.remove(r.id);
+    }
+    const live = this.db.get<{ n: number }>('SELECT count(*) AS n FROM command_history WHERE deleted_at IS NULL')?.n ?? 0;
+    if (live !== idx.size) {
+      // Something we could not follow incrementally (hard deletes, clock skew): rebuild.
+      this.index = undefined;
+      this.ensureIndex();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- deletes
+
+  async delete(ids: readonly string[]): Promise<string[]> {
+    const unique = [...new Set(ids)];
+    const deleted: string[] = [];
+    const now = this.clock.now();
+    this.db.transaction(() => {
+      for (const id of unique) {
+        if (this.db.run(TOMBSTONE_SQL, [now, now, null, id]) === 0) continue;
+        if (this.queueing) this.db.run(QUEUE_SQL, ['delete', id, now]);
+        deleted.push(id);
+      }
+    });
+    for (const id of deleted) this.index?.remove(id);
+    if (deleted.length) this.changeEmitter.fire({ kind: 'deleted', ids: deleted, origin: 'local' });
+    return deleted;
+  }
+
+  async clear(): Promise<number> {
+    const now = this.clock.now();
+    let n = 0;
+    this.db.transaction(() => {
+      if (this.queueing) {
+        this.db.run(
+          `INSERT INTO sync_queue (operation, entity_type, entity_id, created_at)
+           SELECT 'delete', '${ENTITY}', id, ? FROM command_history WHERE deleted_at IS NULL ORDER BY created_at`,
+          [now],
+        );
+      }
+      n = this.db.run(
+        `UPDATE command_history SET deleted_at = ?, updated_at = ?, prompt = '', command = '', explanation = NULL,
+         tags = NULL, synced_at = NULL WHERE deleted_at IS NULL`,
+        [now, now],
+      );
+    });
+    this.index?.clear();
+    if (n) this.changeEmitter.fire({ kind: 'cleared', ids: [], origin: 'local' });
+    return n;
+  }
+
+  /**
+   * Decision 17: entries older than `retentionDays`, and entries beyond the newest `maxCommands`, leave the history
+   * (soft delete, content wiped, not propagated: every device applies its own retention). Tombstones are then removed
+   * for good once past the retention period, unless a sync upload for them is still pending. Returns how many
+   * entries left the history.
+   */
+  async applyRetention(): Promise<number> {
+    const s = this.settings();
+    const days = Number.isFinite(s.retentionDays) && s.retentionDays > 0 ? s.retentionDays : 90;
+    const max = Number.isFinite(s.maxCommands) && s.maxCommands > 0 ? Math.floor(s.maxCommands) : 10_000;
+    const now = this.clock.now();
+    const cutoff = now - days * DAY_MS;
+    let pruned: string[] = [];
+    let hard = 0;
+    this.db.transaction(() => {
+      const ids = new Set<string>();
+      for (const r of this.db.all<{ id: string }>(
+        'SELECT id FROM command_history WHERE deleted_at IS NULL AND created_at < ?', [cutoff])) ids.add(r.id);
+      for (const r of this.db.all<{ id: string }>(
+        'SELECT id FROM command_history WHERE deleted_at IS NULL ORDER BY created_at DESC LIMIT -1 OFFSET ?', [max])) ids.add(r.id);
+      pruned = [...ids];
+      if (pruned.length) {
+        this.db.run(
+          `UPDATE command_history SET deleted_at = ?, updated_at = ?, prompt = '', command = '', explanation = NULL,
+           tags = NULL WHERE deleted_at IS NULL AND id IN (SELECT value FROM json_each(?))`,
+          [now, now, JSON.stringify(pruned)],
+        );
+      }
+      hard = this.db.run(
+        `DELETE FROM command_history WHERE deleted_at IS NOT NULL AND (deleted_at < ? OR created_at < ?)
+         AND NOT EXISTS (SELECT 1 FROM sync_queue q WHERE q.entity_type = '${ENTITY}' AND q.entity_id = command_history.id)`,
+        [cutoff, cutoff],
+      );
+    });
+    for (const id of pruned) this.index?.remove(id);
+    if (pruned.length || hard) {
+      this.logger.info(`retention: ${pruned.length} entries left the history, ${hard} tombstones removed`);
+    }
+    if (pruned.length) this.changeEmitter.fire({ kind: 'retention', ids: pruned, origin: 'local' });
+    return pruned.length;
+  }
+
+  // ---------------------------------------------------------------------------------------------- stats
+
+  async stats(): Promise<HistoryStats> {
+    const byRisk: Record<string, number> = { safe: 0, moderate: 0, high: 0, critical: 0 };
+    let total = 0;
+    let failed = 0;
+    let withStatus = 0;
+    for (const r of this.db.all<{ level: string; n: number; failed: number; known: number }>(
+      `SELECT safety_level AS level, count(*) AS n, coalesce(sum(success = 0), 0) AS failed,
+       count(success) AS known FROM command_history WHERE deleted_at IS NULL GROUP BY safety_level`)) {
+      byRisk[r.level] = (byRisk[r.level] ?? 0) + r.n;
+      total += r.n;
+      failed += r.failed;
+      withStatus += r.known;
+    }
+    const deleted = this.db.get<{ n: number }>('SELECT count(*) AS n FROM command_history WHERE deleted_at IS NOT NULL')?.n ?? 0;
+    const perDay: Record<string, number> = {};
+    const perHour = new Array<number>(24).fill(0);
+    this.db.forEachRow('SELECT created_at FROM command_history WHERE deleted_at IS NULL', undefined, (r) => {
+      const d = new Date(r[0] as number);
+      const day = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+      perDay[day] = (perDay[day] ?? 0) + 1;
+      perHour[d.getHours()] = (perHour[d.getHours()] ?? 0) + 1;
+    });
+    return {
+      total,
+      deleted,
+      byRisk,
+      failed,
+      perDay,
+      perHour,
+      skippedTooLarge: this.pipeline.skippedTooLarge,
+      failureRate: withStatus ? failed / withStatus : 0,
+    };
+  }
+
+  async facets(): Promise<{ workspaces: string[]; directories: string[]; devices: string[]; sessions: string[] }> {
+    const top = (col: string): string[] =>
+      this.db
+        .all<{ v: string }>(
+          `SELECT ${col} AS v FROM command_history WHERE deleted_at IS NULL AND ${col} IS NOT NULL AND ${col} <> ''
+           GROUP BY ${col} ORDER BY count(*) DESC, max(created_at) DESC LIMIT 200`,
+        )
+        .map((r) => r.v);
+    return {
+      workspaces: top('workspace'),
+      directories: top('working_dir'),
+      devices: top('device_id'),
+      sessions: top('session_id'),
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------- import/export
+
+  /**
+   * Imports entries from a Caro export (already parsed and validated by transfer/exportFormat). Ids already present
+   * (live or deleted) are skipped; entries that are not storable (empty, over 10 KB, broken text) are counted as
+   * invalid. Text is passed through secret redaction again as a safety net.
+   */
+  async importEntries(entries: HistoryEntry[]): Promise<ImportResult> {
+    const now = this.clock.now();
+    const valid: HistoryEntry[] = [];
+    const problems: string[] = [];
+    let invalid = 0;
+    entries.forEach((e, i) => {
+      const checked = this.checkImportedEntry(e, now);
+      if (typeof checked === 'string') {
+        invalid++;
+        if (problems.length < 5) problems.push(`Entry ${i + 1}: ${checked}`);
+      } else valid.push(checked);
+    });
+    const inserted = this.insertChunked(valid);
+    const dup = valid.length - inserted;
+    if (inserted) this.changeEmitter.fire({ kind: 'imported', ids: [], origin: 'local' });
+    return { imported: inserted, skippedDuplicates: dup, skippedInvalid: invalid, ...(problems.length ? { problems } : {}) };
+  }
+
+  private checkImportedEntry(e: HistoryEntry, now: number): HistoryEntry | string {
+    if (!e || typeof e !== 'object') return 'not an entry.';
+    if (typeof e.id !== 'string' || e.id.trim() === '' || e.id.length > 200) return 'the id is missing or too long.';
+    if (typeof e.command !== 'string') return 'the command is missing.';
+    if (e.deletedAt !== undefined) return 'it is a deleted entry.';
+    if (!Number.isFinite(e.createdAt)) return 'the time it was run is missing or invalid.';
+    const norm = normaliseCommandLine(e.command);
+    if (!norm.ok) return norm.detail;
+    const prompt = typeof e.prompt === 'string' ? e.prompt : '';
+    const explanation = typeof e.explanation === 'string' ? e.explanation : undefined;
+    if (utf8Bytes(norm.text) + utf8Bytes(prompt) + utf8Bytes(explanation ?? '') > MAX_COMMAND_BYTES) {
+      return 'the command is over 10 KB, which is not stored.';
+    }
+    const command = redactSecrets(norm.text).text;
+    const risk = e.riskLevel && ['safe', 'moderate', 'high', 'critical'].includes(e.riskLevel)
+      ? { level: e.riskLevel, warnings: Array.isArray(e.warnings) ? e.warnings.filter((w) => typeof w === 'string') : [] }
+      : classifyRisk(command);
+    const out: HistoryEntry = {
+      id: e.id,
+      command,
+      prompt: prompt ? redactSecrets(prompt).text : '',
+      tags: Array.isArray(e.tags) ? e.tags.filter((t): t is string => typeof t === 'string') : [],
+      executed: e.executed !== false,
+      riskLevel: risk.level,
+      warnings: risk.warnings,
+      deviceId: typeof e.deviceId === 'string' && e.deviceId ? e.deviceId : this.deviceId,
+      createdAt: e.createdAt,
+      updatedAt: now,
+      schemaVersion: ENTRY_SCHEMA_VERSION,
+    };
+    if (explanation) out.explanation = redactSecrets(explanation).text;
+    if (typeof e.success === 'boolean') out.success = e.success;
+    if (typeof e.exitCode === 'number' && Number.isFinite(e.exitCode)) out.exitCode = e.exitCode;
+    if (typeof e.durationMs === 'number' && e.durationMs >= 0) out.durationMs = e.durationMs;
+    for (const k of ['workingDir', 'shell', 'platform', 'sessionId', 'workspace'] as const) {
+      const v = e[k];
+      if (typeof v === 'string' && v !== '') out[k] = v;
+    }
+    if (e.lowConfidence === true) out.lowConfidence = true;
+    return out;
+  }
+
+  /** Imports commands read from a bash/zsh/fish history file through the capture rules (exclude patterns, size, redaction, risk). */
+  async importCaptured(cmds: CapturedCommand[]): Promise<ImportResult> {
+    const valid: HistoryEntry[] = [];
+    const seen = new Map<string, number>();
+    const problems: string[] = [];
+    let invalid = 0;
+    let excluded = 0;
+    cmds.forEach((c, i) => {
+      const r = this.pipeline.prepare(c, { paused: false, mode: 'import' });
+      if (!r.ok) {
+        if (r.reason === 'excluded') excluded++;
+        else if (r.reason !== 'empty') {
+          invalid++;
+          if (problems.length < 5) problems.push(`Command ${i + 1}: ${r.detail ?? r.reason}`);
+        }
+        return;
+      }
+      const key = `${c.startedAt}|${c.commandLine}`;
+      const occurrence = seen.get(key) ?? 0;
+      seen.set(key, occurrence + 1);
+      valid.push(this.entryFromPrepared(r.prepared, importId(c, occurrence)));
+    });
+    const inserted = this.insertChunked(valid);
+    if (inserted) this.changeEmitter.fire({ kind: 'imported', ids: [], origin: 'local' });
+    return {
+      imported: inserted,
+      skippedDuplicates: valid.length - inserted,
+      skippedInvalid: invalid,
+      skippedExcluded: excluded,
+      ...(problems.length ? { problems } : {}),
+    };
+  }
+
+  private insertChunked(entries: readonly HistoryEntry[]): number {
+    let inserted = 0;
+    for (let i = 0; i < entries.length; i += IMPORT_CHUNK) {
+      inserted += this.insertNew(entries.slice(i, i + IMPORT_CHUNK), true).length;
+    }
+    return inserted;
+  }
+
+  /** Every live entry, oldest first. Entries that cannot be decrypted are left out and logged. */
+  async exportAll(): Promise<HistoryEntry[]> {
+    const rows = this.db.all<CommandRow>(
+      `SELECT ${COLUMNS} FROM command_history WHERE deleted_at IS NULL ORDER BY created_at, rowid`,
+    );
+    const out = this.decodeRows(rows);
+    if (out.length < rows.length) {
+      this.logger.warn(`export: ${rows.length - out.length} entries could not be decrypted and were left out`);
+    }
+    return out;
+  }
+
+  async doctor(): Promise<{ path: string; schemaVersion: number; rows: number; deleted: number; integrity: string; bytes: number; pendingUploads: number }> {
+    const integrity = this.db.all<{ integrity_check: string }>('PRAGMA integrity_check').map((r) => r.integrity_check).join('; ');
+    const count = (where: string): number =>
+      this.db.get<{ n: number }>(`SELECT count(*) AS n FROM command_history WHERE ${where}`)?.n ?? 0;
+    const pageCount = this.db.get<{ page_count: number }>('PRAGMA page_count')?.page_count ?? 0;
+    const pageSize = this.db.get<{ page_size: number }>('PRAGMA page_size')?.page_size ?? 0;
+    return {
+      path: this.db.path,
+      schemaVersion: this.db.get<{ user_version: number }>('PRAGMA user_version')?.user_version ?? 0,
+      rows: count('deleted_at IS NULL'),
+      deleted: count('deleted_at IS NOT NULL'),
+      integrity,
+      bytes: pageCount * pageSize,
+      pendingUploads: await this.pendingCount(),
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------- sync port
+
+  setQueueing(enabled: boolean): void {
+    this.queueing = enabled;
+  }
+
+  async enqueueAllForUpload(): Promise<number> {
+    const now = this.clock.now();
+    return this.db.transaction(() =>
+      this.db.run(
+        `INSERT INTO sync_queue (operation, entity_type, entity_id, created_at)
+         SELECT CASE WHEN h.deleted_at IS NULL THEN 'create' ELSE 'delete' END, '${ENTITY}', h.id, ?
+         FROM command_history h
+         WHERE NOT EXISTS (SELECT 1 FROM sync_queue q WHERE q.entity_type = '${ENTITY}' AND q.entity_id = h.id)
+         ORDER BY h.created_at, h.rowid`,
+        [now],
+      ),
+    );
+  }
+
+  async pendingUploads(limit: number): Promise<PendingUpload[]> {
+    const n = Math.max(1, Math.min(10_000, Math.floor(limit) || 1));
+    const out: PendingUpload[] = [];
+    const orphans: number[] = [];
+    this.db.transaction(() => {
+      const queue = this.db.all<{ id: number; operation: string; entity_id: string }>(
+        `SELECT id, operation, entity_id FROM sync_queue WHERE entity_type = '${ENTITY}' ORDER BY id LIMIT ?`, [n]);
+      if (queue.length === 0) return;
+      const rows = this.db.all<CommandRow>(
+        `SELECT ${COLUMNS} FROM command_history WHERE id IN (SELECT value FROM json_each(?))`,
+        [JSON.stringify(queue.map((q) => q.entity_id))],
+      );
+      const byId = new Map(this.decodeRows(rows).map((e) => [e.id, e]));
+      for (const q of queue) {
+        const entry = byId.get(q.entity_id);
+        if (!entry) {
+          orphans.push(q.id);
+          continue;
+        }
+        out.push({ queueId: q.id, op: q.operation === 'delete' ? 'delete' : 'create', entry });
+      }
+    });
+    if (orphans.length) {
+      this.logger.warn(`sync queue: ${orphans.length} queued records no longer exist or cannot be decrypted; they stay queued`);
+    }
+    return out;
+  }
+
+  async markUploaded(queueIds: number[], at: number): Promise<void> {
+    if (queueIds.length === 0) return;
+    const json = JSON.stringify(queueIds);
+    this.db.transaction(() => {
+      this.db.run(
+        `UPDATE command_history SET synced_at = ? WHERE id IN (SELECT entity_id FROM sync_queue
+         WHERE entity_type = '${ENTITY}' AND id IN (SELECT value FROM json_each(?)))`,
+        [at, json],
+      );
+      this.db.run('DELETE FROM sync_queue WHERE id IN (SELECT value FROM json_each(?))', [json]);
+    });
+  }
+
+  async markAttemptFailed(queueIds: number[], error: string): Promise<void> {
+    if (queueIds.length === 0) return;
+    this.db.run(
+      `UPDATE sync_queue SET attempts = attempts + 1, last_attempt_at = ?, error = ?
+       WHERE id IN (SELECT value FROM json_each(?))`,
+      [this.clock.now(), String(error).slice(0, 500), JSON.stringify(queueIds)],
+    );
+  }
+
+  async pendingCount(): Promise<number> {
+    return this.db.get<{ n: number }>(`SELECT count(*) AS n FROM sync_queue WHERE entity_type = '${ENTITY}'`)?.n ?? 0;
+  }
+
+  async applyRemote(entries: HistoryEntry[]): Promise<{ inserted: number; deleted: number; skipped: number }> {
+    const now = this.clock.now();
+    const s = this.settings();
+    const cutoff = now - (Number.isFinite(s.retentionDays) && s.retentionDays > 0 ? s.retentionDays : 90) * DAY_MS;
+    let inserted = 0;
+    let deleted = 0;
+    let skipped = 0;
+    const added: HistoryEntry[] = [];
+    const addedRowids: number[] = [];
+    const removed: string[] = [];
+    const work = entries.map((raw) => {
+      const e = normaliseRemote(raw);
+      return { e, enc: e && e.deletedAt === undefined ? encodeEntry(this.cipher, { ...e, syncedAt: now }) : undefined };
+    });
+    this.db.transaction(() => {
+      for (const { e, enc } of work) {
+        if (!e) {
+          skipped++;
+          continue;
+        }
+        const existing = this.db.get<{ deleted_at: number | null }>('SELECT deleted_at FROM command_history WHERE id = ?', [e.id]);
+        if (e.deletedAt !== undefined) {
+          if (!existing) {
+            this.db.run(INSERT_SQL, encodeEntry(this.cipher, { ...e, syncedAt: now }));
+            deleted++;
+          } else if (existing.deleted_at === null) {
+            this.db.run(TOMBSTONE_SQL, [e.deletedAt, now, now, e.id]);
+            removed.push(e.id);
+            deleted++;
+          } else skipped++;
+          continue;
+        }
+        if (existing || e.createdAt < cutoff || !enc) {
+          skipped++;
+          continue;
+        }
+        this.db.run(INSERT_SQL, enc);
+        added.push({ ...e, syncedAt: now });
+        addedRowids.push(this.db.lastInsertRowid());
+        inserted++;
+      }
+    });
+    for (const id of removed) this.index?.remove(id);
+    added.forEach((e, i) => this.indexEntry(e, addedRowids[i] ?? 0));
+    if (inserted || deleted) {
+      this.changeEmitter.fire({ kind: 'synced', ids: [...added.map((e) => e.id), ...removed], origin: 'remote' });
+    }
+    return { inserted, deleted, skipped };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.changeEmitter.dispose();
+    this.index = undefined;
+    this.db.close();
+  }
+}
+
+/** A remote record with the shape checked and optional parts defaulted; undefined when it is unusable. */
+function normaliseRemote(e: HistoryEntry): HistoryEntry | undefined {
+  if (!e || typeof e !== 'object' || typeof e.id !== 'string' || e.id === '' || e.id.length > 200) return undefined;
+  if (!Number.isFinite(e.createdAt) || typeof e.deviceId !== 'string') return undefined;
+  if (e.deletedAt !== undefined && !Number.isFinite(e.deletedAt)) return undefined;
+  if (e.deletedAt === undefined && typeof e.command !== 'string') return undefined;
+  return {
+    ...e,
+    command: typeof e.command === 'string' ? e.command : '',
+    prompt: typeof e.prompt === 'string' ? e.prompt : '',
+    tags: Array.isArray(e.tags) ? e.tags.filter((t): t is string => typeof t === 'string') : [],
+    warnings: Array.isArray(e.warnings) ? e.warnings.filter((w): w is string => typeof w === 'string') : [],
+    riskLevel: asRisk(e.riskLevel),
+    executed: e.executed !== false,
+    updatedAt: Number.isFinite(e.updatedAt) ? e.updatedAt : e.createdAt,
+    schemaVersion: Number.isFinite(e.schemaVersion) ? e.schemaVersion : ENTRY_SCHEMA_VERSION,
+  };
+}
+
+function searchText(command: string, prompt: string): string {
+  return (prompt ? `${command}\n${prompt}` : command).toLowerCase();
+}
+
+function clampLimit(limit: number): number {
+  return Math.max(1, Math.min(1000, Math.floor(limit) || 1));
+}

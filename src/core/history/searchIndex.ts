@@ -1,0 +1,237 @@
+import type { HistoryFilter, RiskLevel } from '../model/entry';
+
+const RISK_RANK: Record<RiskLevel, number> = { safe: 0, moderate: 1, high: 2, critical: 3 };
+
+export function riskRankOf(level: RiskLevel): number {
+  return RISK_RANK[level] ?? 1;
+}
+
+/** What the search index keeps per live entry: the lower-cased searchable text and the filterable fields. */
+export interface IndexItem {
+  rowid: number;
+  id: string;
+  /** Lower-cased command (+ "\n" + prompt when there is one). */
+  text: string;
+  createdAt: number;
+  workingDir: string | undefined;
+  workspace: string | undefined;
+  deviceId: string;
+  sessionId: string | undefined;
+  success: boolean | undefined;
+  risk: number;
+  dead: boolean;
+}
+
+export interface IndexSearchResult {
+  ids: string[];
+  total: number;
+}
+
+/**
+ * In-memory index of the decrypted live history, newest last. Built lazily by the history service on the first
+ * search and kept current by record/delete/applyRemote/retention. Holds no full entries: result pages are read back
+ * from the database (and decrypted) by id, which keeps the index at roughly 200 bytes per entry.
+ */
+export class SearchIndex {
+  private items: IndexItem[] = [];
+  private readonly byId = new Map<string, IndexItem>();
+  private deadCount = 0;
+  private readonly strings = new Map<string, string>();
+  /** Highest rowid seen, so another process's inserts can be picked up incrementally. */
+  maxRowid = 0;
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  /** Shares identical strings (directories, workspaces, device and session ids repeat a lot). */
+  intern(s: string | undefined): string | undefined {
+    if (s === undefined) return undefined;
+    const hit = this.strings.get(s);
+    if (hit !== undefined) return hit;
+    this.strings.set(s, s);
+    return s;
+  }
+
+  add(item: IndexItem): void {
+    if (this.byId.has(item.id)) return;
+    this.byId.set(item.id, item);
+    if (item.rowid > this.maxRowid) this.maxRowid = item.rowid;
+    const items = this.items;
+    const last = items[items.length - 1];
+    if (!last || compare(last, item) <= 0) {
+      items.push(item);
+      return;
+    }
+    let lo = 0;
+    let hi = items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compare(items[mid] as IndexItem, item) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    items.splice(lo, 0, item);
+  }
+
+  remove(id: string): boolean {
+    const item = this.byId.get(id);
+    if (!item) return false;
+    this.byId.delete(id);
+    item.dead = true;
+    this.deadCount++;
+    if (this.deadCount > 1024 && this.deadCount > this.items.length / 8) {
+      this.items = this.items.filter((i) => !i.dead);
+      this.deadCount = 0;
+    }
+    return true;
+  }
+
+  clear(): void {
+    this.items = [];
+    this.byId.clear();
+    this.deadCount = 0;
+  }
+
+  search(filter: HistoryFilter, offset: number, limit: number): IndexSearchResult {
+    const accept = compileFilter(filter);
+    const query = (filter.text ?? '').trim().toLowerCase();
+    const items = this.items;
+    if (query !== '' && filter.mode === 'fuzzy') {
+      const terms = query.split(/\s+/).filter(Boolean);
+      const scored: { item: IndexItem; score: number }[] = [];
+      for (let i = items.length - 1; i >= 0; i--) {
+        const item = items[i] as IndexItem;
+        if (item.dead || !accept(item)) continue;
+        let score = 0;
+        for (const t of terms) {
+          const s = fuzzyScore(item.text, t);
+          if (s === -Infinity) {
+            score = -Infinity;
+            break;
+          }
+          score += s;
+        }
+        if (score !== -Infinity) scored.push({ item, score });
+      }
+      // Stable sort keeps newest-first among equal scores.
+      scored.sort((a, b) => b.score - a.score);
+      return { ids: scored.slice(offset, offset + limit).map((s) => s.item.id), total: scored.length };
+    }
+    const ids: string[] = [];
+    let total = 0;
+    const end = offset + limit;
+    for (let i = items.length - 1; i >= 0; i--) {
+      const item = items[i] as IndexItem;
+      if (item.dead || !accept(item)) continue;
+      if (query !== '' && !item.text.includes(query)) continue;
+      if (total >= offset && total < end) ids.push(item.id);
+      total++;
+    }
+    return { ids, total };
+  }
+}
+
+function compare(a: IndexItem, b: IndexItem): number {
+  return a.createdAt - b.createdAt || a.rowid - b.rowid;
+}
+
+function compileFilter(f: HistoryFilter): (i: IndexItem) => boolean {
+  const checks: ((i: IndexItem) => boolean)[] = [];
+  if (f.workspace !== undefined) checks.push((i) => i.workspace === f.workspace);
+  if (f.directory !== undefined) {
+    const dir = f.directory.replace(/[\\/]+$/, '');
+    checks.push((i) => i.workingDir !== undefined && (i.workingDir === dir || i.workingDir === f.directory ||
+      i.workingDir.startsWith(dir + '/') || i.workingDir.startsWith(dir + '\\')));
+  }
+  if (f.deviceId !== undefined) checks.push((i) => i.deviceId === f.deviceId);
+  if (f.sessionId !== undefined) checks.push((i) => i.sessionId === f.sessionId);
+  if (f.status === 'success') checks.push((i) => i.success === true);
+  if (f.status === 'failed') checks.push((i) => i.success === false);
+  if (f.minRisk !== undefined) {
+    const min = riskRankOf(f.minRisk);
+    checks.push((i) => i.risk >= min);
+  }
+  if (f.riskLevels !== undefined) {
+    const set = new Set(f.riskLevels.map(riskRankOf));
+    checks.push((i) => set.has(i.risk));
+  }
+  if (f.since !== undefined) {
+    const since = f.since;
+    checks.push((i) => i.createdAt >= since);
+  }
+  if (f.until !== undefined) {
+    const until = f.until;
+    checks.push((i) => i.createdAt <= until);
+  }
+  if (checks.length === 0) return () => true;
+  return (i) => {
+    for (const c of checks) if (!c(i)) return false;
+    return true;
+  };
+}
+
+function isBoundary(code: number): boolean {
+  // space, / \ - _ . : = | ; & ' " ( ) and start
+  return code === 32 || code === 47 || code === 92 || code === 45 || code === 95 || code === 46 || code === 58 ||
+    code === 61 || code === 124 || code === 59 || code === 38 || code === 39 || code === 34 || code === 40 ||
+    code === 41 || code === 10 || code === 9;
+}
+
+/**
+ * Subsequence match score (higher is better), -Infinity when `q` is not a subsequence of `t`. Finds the shortest
+ * window ending at the first complete forward match, then rewards consecutive characters and word starts and
+ * penalises gaps.
+ */
+export function fuzzyScore(t: string, q: string): number {
+  const n = t.length;
+  const m = q.length;
+  if (m === 0) return 0;
+  if (m > n) return -Infinity;
+  let qi = 0;
+  let end = -1;
+  for (let i = 0; i < n; i++) {
+    if (t.charCodeAt(i) === q.charCodeAt(qi)) {
+      qi++;
+      if (qi === m) {
+        end = i;
+        break;
+      }
+    }
+  }
+  if (end < 0) return -Infinity;
+  let start = end;
+  qi = m - 1;
+  for (let i = end; i >= 0; i--) {
+    if (t.charCodeAt(i) === q.charCodeAt(qi)) {
+      qi--;
+      if (qi < 0) {
+        start = i;
+        break;
+      }
+    }
+  }
+  let score = 0;
+  let prev = -2;
+  let inGap = false;
+  qi = 0;
+  for (let i = start; i <= end && qi < m; i++) {
+    if (t.charCodeAt(i) === q.charCodeAt(qi)) {
+      let s = 16;
+      if (i === prev + 1) s += 12;
+      if (i === 0 || isBoundary(t.charCodeAt(i - 1))) s += 8;
+      score += s;
+      prev = i;
+      inGap = false;
+      qi++;
+    } else {
+      score -= inGap ? 1 : 3;
+      inGap = true;
+    }
+  }
+  if (start === 0) score += 4;
+  return score - n * 0.01;
+}
