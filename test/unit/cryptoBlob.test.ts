@@ -74,12 +74,11 @@ describe('crypto blob: failures', () => {
     }
   });
 
-  it('tampered nonce, ciphertext and tag each fail to decrypt', () => {
-    for (const [name, index] of [['nonce', 5], ['ciphertext', 13 + 3], ['tag', blob.length - 1]] as const) {
+  it('tampered nonce (bytes 1-12), ciphertext and tag (last 16 bytes) each fail to decrypt', () => {
+    for (const index of [1, 5, 12, 13, 13 + 3, blob.length - 17, blob.length - 16, blob.length - 1]) {
       const bad = Uint8Array.from(blob);
       bad[index] = (bad[index] ?? 0) ^ 0x80;
       assertBlobError(() => openBytes(key, bad, aad), 'DecryptionFailed', 'decryptionFailed');
-      assert.ok(name.length > 0);
     }
   });
 

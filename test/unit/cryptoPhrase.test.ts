@@ -6,6 +6,7 @@ import {
   assertPhrase,
   checkPhrase,
   generatePhrase,
+  isPhraseWord,
   normalisePhrase,
   phraseFromEntropy,
   phraseToEntropy,
@@ -56,7 +57,7 @@ describe('crypto phrase: generation', () => {
     for (const p of [a, b]) {
       const words = p.split(' ');
       assert.equal(words.length, PHRASE_WORD_COUNT);
-      for (const w of words) assert.ok(wordlist.includes(w));
+      for (const w of words) assert.ok(wordlist.includes(w) && isPhraseWord(w));
       assert.ok(checkPhrase(p).ok);
       assert.equal(phraseToEntropy(p).length, 32);
     }
@@ -159,6 +160,12 @@ describe('crypto phrase: normalisation', () => {
     const input = PANDA.replace('panda', fullWidth.toUpperCase());
     assert.equal(normalisePhrase(input), PANDA);
     assert.ok(checkPhrase(input).ok);
+  });
+
+  it('isPhraseWord knows exactly the 2048 English words', () => {
+    assert.equal(wordlist.length, 2048);
+    assert.ok(wordlist.every((w) => isPhraseWord(w)));
+    for (const w of ['', 'Abandon', 'abando', 'abandons', 'zoo ', 'tasté']) assert.ok(!isPhraseWord(w), w);
   });
 
   it('an accented look-alike stays an unknown word (the English list has no accents)', () => {

@@ -126,7 +126,10 @@ export function openBytes(key: SecretKey, blob: Uint8Array, aad: string): Uint8A
   }
 }
 
-/** UTF-8 encodes `text`, seals it and returns the blob as base64. */
+/**
+ * UTF-8 encodes `text`, seals it and returns the blob as base64. Like every UTF-8 encoder, this replaces unpaired
+ * UTF-16 surrogates with U+FFFD, so only well-formed strings round-trip exactly.
+ */
 export function sealString(key: SecretKey, text: string, aad: string): string {
   return Buffer.from(sealBytes(key, encoder.encode(text), aad)).toString('base64');
 }

@@ -24,6 +24,11 @@ export type PhraseCheck =
   | { ok: true; phrase: string }
   | { ok: false; error: CaroError; problems: PhraseProblem[] };
 
+/** True if `word` (already normalised: lower case, NFKD) is one of the 2048 English BIP39 words. */
+export function isPhraseWord(word: string): boolean {
+  return WORDS.has(word);
+}
+
 /** A new 24-word phrase from 32 bytes of OS CSPRNG entropy. */
 export function generatePhrase(): string {
   return phraseFromEntropy(new Uint8Array(randomBytes(ENTROPY_BYTES)));
