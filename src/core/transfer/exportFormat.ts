@@ -375,7 +375,6 @@ function checkText(v: string, at: string, maxBytes: number): void {
   if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(v)) {
     throw bad(`${at} contains broken (invalid UTF-16) characters.`);
   }
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v)) throw bad(`${at} contains control characters.`);
   const bytes = v.length * 3 <= maxBytes ? v.length : encoder.encode(v).length;
   if (bytes > maxBytes) throw bad(`${at} is ${Math.ceil(bytes / 1024)} KB; the limit is ${Math.floor(maxBytes / 1024)} KB.`);
