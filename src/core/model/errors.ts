@@ -20,6 +20,8 @@ export type ErrorCode =
   | 'alreadyInitialised'
   | 'historyMoved'
   | 'keyMissing'
+  /** A secret file is readable by other users (CLI key file): refused until `chmod 600`. */
+  | 'unsafePermissions'
   | 'internal';
 
 export class CaroError extends Error {
