@@ -1,0 +1,32 @@
+import * as vscode from 'vscode';
+import type { CommandDef } from './commandContext';
+import { CommandId } from './commandIds';
+
+/** Renames this device (the setting, and in the synced device list when sync is on). */
+export const renameDeviceCommand: CommandDef = {
+  id: CommandId.renameDevice,
+  doing: 'rename this device',
+  async run(ctx, ...args) {
+    let name = typeof args[0] === 'string' ? args[0] : undefined;
+    if (name === undefined) {
+      name = await vscode.window.showInputBox({
+        title: 'Rename This Device',
+        prompt: 'The name your other devices show for this one.',
+        value: ctx.services.deviceName,
+        validateInput: (v) =>
+          v.trim() === '' ? 'Enter a name, e.g. "Work laptop".' : v.trim().length > 60 ? 'Use at most 60 characters.' : undefined,
+      });
+    }
+    if (name === undefined) return;
+    name = name.trim();
+    if (name === '' || name.length > 60) {
+      void ctx.notifier.warn('A device name needs 1 to 60 characters. Nothing was changed.');
+      return;
+    }
+    await ctx.config.update('deviceName', name);
+    const sync = ctx.services.syncEngine ?? (await ctx.services.vault.get('syncIdentity') ? await ctx.services.sync() : undefined);
+    const deviceId = sync?.status.deviceId;
+    if (sync && sync.status.state !== 'uninitialised' && deviceId) await sync.renameDevice(deviceId, name);
+    vscode.window.setStatusBarMessage(`$(device-desktop) This device is now "${name}"`, 3000);
+  },
+};

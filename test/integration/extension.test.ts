@@ -1,0 +1,396 @@
+import './vscodeShim/register';
+import { strict as assert } from 'node:assert';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configurationContribution } from '../../src/core/settings/settings';
+import { classifyRisk } from '../../src/core/safety/risk';
+import { COMMANDS, COMMAND_CATEGORY, CommandId } from '../../src/extension/commands/commandIds';
+import { DB_FILE_NAME } from '../../src/extension/services';
+import { ShellCapture } from '../../src/extension/terminal/shellCapture';
+import { Notifier } from '../../src/extension/notifier';
+import { SearchQuickPick } from '../../src/extension/views/searchQuickPick';
+import type { EntryNode } from '../../src/extension/views/historyTree';
+import {
+  type Harness,
+  REPO_ROOT,
+  renderTree,
+  startExtension,
+  stopExtension,
+  waitFor,
+  waitForEntry,
+} from './extensionHarness';
+import { FakeInputBox, type FakeQuickPick, MemoryMemento, type QuickPickItemLike, TerminalShellExecutionCommandLineConfidence, Uri, shim } from './vscodeShim/vscode';
+
+interface Manifest {
+  activationEvents: string[];
+  main: string;
+  contributes: {
+    commands: { command: string; title: string; category: string }[];
+    configuration: unknown;
+    keybindings: { command: string; key: string; mac?: string; when: string }[];
+    views: Record<string, { id: string }[]>;
+    viewsContainers: { activitybar: { id: string; title: string }[] };
+    viewsWelcome: { view: string; contents: string; when: string }[];
+    menus: Record<string, { command: string; when?: string }[]>;
+  };
+}
+
+const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as Manifest;
+
+describe('extension manifest (package.json) against the code', () => {
+  it('lists exactly the commands of commandIds.ts, with their titles, under the "Caro History" category', () => {
+    const fromManifest = manifest.contributes.commands.map((c) => `${c.command}|${c.title}|${c.category}`).sort();
+    const fromCode = COMMANDS.map((c) => `${c.id}|${c.title}|${COMMAND_CATEGORY}`).sort();
+    assert.deepEqual(fromManifest, fromCode);
+    assert.equal(new Set(COMMANDS.map((c) => c.id)).size, COMMANDS.length, 'command ids are unique');
+  });
+
+  it('contributes the settings generated from the core SETTINGS table', () => {
+    assert.deepEqual(manifest.contributes.configuration, configurationContribution());
+  });
+
+  it('hides argument-only commands from the palette and binds Ctrl+R / Cmd+R in a focused terminal', () => {
+    const hidden = manifest.contributes.menus['commandPalette']!.filter((m) => m.when === 'false').map((m) => m.command);
+    assert.deepEqual(hidden.sort(), COMMANDS.filter((c) => !c.palette).map((c) => c.id).sort());
+    const kb = manifest.contributes.keybindings.find((k) => k.command === CommandId.searchFromTerminal);
+    assert.deepEqual(kb && { key: kb.key, mac: kb.mac, when: kb.when }, { key: 'ctrl+r', mac: 'cmd+r', when: 'terminalFocus' });
+  });
+
+  it('declares the activity-bar container with the history tree and the devices webview, and an empty-state welcome', () => {
+    assert.equal(manifest.contributes.viewsContainers.activitybar[0]?.title, 'Caro History');
+    assert.deepEqual(manifest.contributes.views['caroHistory']!.map((v) => v.id), ['caroHistory.history', 'caroHistory.devices']);
+    const welcome = manifest.contributes.viewsWelcome.find((w) => w.when.startsWith('caroHistory.empty && !caroHistory.filtered'));
+    assert.match(welcome?.contents ?? '', /Run any command in an integrated terminal/);
+    assert.equal(manifest.main, './dist/extension.js');
+    assert.ok(manifest.activationEvents.includes('onStartupFinished'));
+  });
+});
+
+describe('extension activation and commands (real core, real store on disk, vscode shim)', function () {
+  this.timeout(30_000);
+  let h: Harness | undefined;
+  let stateFile = '';
+
+  beforeEach(() => {
+    stateFile = join(tmpdir(), `caro-state-${process.pid}-${Date.now()}.json`);
+    process.env['CARO_HISTORY_TEST_HOOKS'] = '1';
+    process.env['CARO_HISTORY_TEST_STATE'] = stateFile;
+  });
+
+  afterEach(async () => {
+    await stopExtension(h);
+    h = undefined;
+    delete process.env['CARO_HISTORY_TEST_HOOKS'];
+    delete process.env['CARO_HISTORY_TEST_STATE'];
+  });
+
+  async function captured(count: number): Promise<void> {
+    await waitFor(() => (h!.api.hooks!.current.capturedCount >= count ? true : undefined), `${count} capture(s)`);
+  }
+
+  it('registers every package.json command, shows the status bar, and opens no store at activation', async () => {
+    h = await startExtension();
+    for (const c of manifest.contributes.commands) assert.ok(shim.commands.has(c.command), `${c.command} registered`);
+    assert.ok(shim.treeViews.has('caroHistory.history'));
+    assert.ok(shim.webviewViewProviders.has('caroHistory.devices'), 'devices view registered by the webview host');
+    const item = shim.statusBarItem('caroHistory.status');
+    assert.equal(item?.text, '$(cloud) Caro: sync off');
+    assert.equal(item?.command, CommandId.syncStatus);
+    assert.equal(existsSync(join(h.storageDir, DB_FILE_NAME)), false, 'the store is opened lazily, not at activation');
+    assert.equal(h.api.services.openedHistory, undefined);
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { activated: boolean; activateMs: number; statusBarText: string };
+    assert.equal(state.activated, true);
+    assert.ok(state.activateMs > 0);
+    assert.equal(state.statusBarText, '$(cloud) Caro: sync off');
+  });
+
+  it('stores a terminal command encrypted on disk and shows it in the tree with its exit status', async () => {
+    h = await startExtension();
+    const t = shim.openTerminal('bash', { shellPath: '/bin/bash' });
+    const marker = 'echo caro-marker-71f3a9';
+    shim.runInTerminal(t, marker, { exitCode: 0, cwd: h.workspaceDir });
+    shim.runInTerminal(t, 'ls /definitely-missing', { exitCode: 2, cwd: h.workspaceDir });
+    const entry = await waitForEntry(h, marker);
+    await waitForEntry(h, 'ls /definitely-missing');
+    assert.equal(entry.exitCode, 0);
+    assert.equal(entry.workingDir, h.workspaceDir);
+    assert.equal(entry.workspace, 'demo');
+    assert.equal(entry.shell, 'bash');
+    assert.ok(entry.sessionId?.startsWith('bash#'));
+
+    const bytes = readFileSync(join(h.storageDir, DB_FILE_NAME));
+    assert.equal(bytes.includes(Buffer.from('caro-marker-71f3a9')), false, 'command text is encrypted at rest');
+
+    const view = await renderTree(h);
+    assert.deepEqual(view.groups, ['Today (2)']);
+    const labels = view.entries.map((e) => e.label);
+    assert.deepEqual(labels, ['ls /definitely-missing', marker], 'newest first');
+    assert.match(view.entries[0]!.description, /^✗ exit 2 · just now · this device$/);
+    assert.match(view.entries[1]!.description, /^✓ · just now · this device$/);
+    const item = h.api.tree.getTreeItem(view.entries[1]!.node);
+    assert.equal(item.contextValue, 'caroHistory.entry');
+    assert.match(String((item.tooltip as { value: string }).value), /echo caro-marker-71f3a9/);
+    assert.equal((item.iconPath as { id: string }).id, 'pass');
+    await waitFor(() => (h!.api.hooks!.current.treeTopItems.includes(marker) ? true : undefined), 'tree top items in the test hook');
+  });
+
+  it('stores secrets redacted, skips leading-space commands, and never logs the secret', async () => {
+    h = await startExtension();
+    const t = shim.openTerminal();
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ9aB3kLm2';
+    shim.runInTerminal(t, `export AWS_SECRET_ACCESS_KEY=${secret}`, { exitCode: 0 });
+    shim.runInTerminal(t, ' echo hidden-by-leading-space', { exitCode: 0 });
+    await captured(2);
+    const history = await h.api.services.history();
+    const all = await history.latest(10);
+    assert.equal(all.length, 1);
+    assert.match(all[0]!.command, /^export AWS_SECRET_ACCESS_KEY=\[REDACTED:[^\]]+\]$/);
+    assert.equal(h.api.hooks!.current.lastCaptured?.reason, 'leadingSpace');
+    const log = shim.outputChannels.flatMap((c) => c.lines).join('\n');
+    assert.equal(log.includes(secret), false);
+    assert.equal(readFileSync(join(h.storageDir, DB_FILE_NAME)).includes(Buffer.from(secret)), false);
+  });
+
+  it('Insert puts the command on the prompt without running it (sendText(cmd, false))', async () => {
+    h = await startExtension();
+    const t = shim.openTerminal();
+    shim.runInTerminal(t, 'git status', { exitCode: 0 });
+    await waitForEntry(h, 'git status');
+    const { entries } = await renderTree(h);
+    await shim.executeCommand(CommandId.insert, entries[0]!.node);
+    assert.deepEqual(t.sent.at(-1), { text: 'git status', addNewLine: false });
+  });
+
+  it('Run of a critical command asks with a modal and does not run on cancel; runs after "Run"', async () => {
+    h = await startExtension();
+    const t = shim.openTerminal();
+    const cmd = 'rm -rf /';
+    assert.equal(classifyRisk(cmd).level, 'critical');
+    shim.runInTerminal(t, cmd, { exitCode: 1 });
+    await waitForEntry(h, cmd);
+    const { entries } = await renderTree(h);
+    const node = entries[0]!.node as EntryNode;
+    assert.equal(node.entry.riskLevel, 'critical');
+    const before = t.sent.length;
+    shim.onMessage = () => undefined; // Cancel
+    await shim.executeCommand(CommandId.run, node);
+    const modal = shim.messages.at(-1)!;
+    assert.equal(modal.modal, true);
+    assert.match(modal.text, /critical-risk/);
+    assert.ok((modal.detail ?? '').length > cmd.length, 'the modal names the warnings');
+    assert.equal(t.sent.length, before, 'nothing sent after cancel');
+    shim.onMessage = (m) => (m.modal ? 'Run' : undefined);
+    await shim.executeCommand(CommandId.run, node);
+    assert.deepEqual(t.sent.at(-1), { text: cmd, addNewLine: true });
+  });
+
+  it('applies safetyMode live: a high-risk Run asks (non-modal, naming warnings) in moderate, not in permissive', async () => {
+    h = await startExtension();
+    const t = shim.openTerminal();
+    const cmd = 'git push --force origin main';
+    const risk = classifyRisk(cmd);
+    assert.equal(risk.level, 'high', 'fixture command is high risk');
+    shim.runInTerminal(t, cmd, { exitCode: 0 });
+    const entry = await waitForEntry(h, cmd);
+    shim.onMessage = () => undefined;
+    await shim.executeCommand(CommandId.run, entry);
+    const ask = shim.messages.at(-1)!;
+    assert.equal(ask.modal, false);
+    assert.ok(risk.warnings.every((w) => ask.text.includes(w)), 'warning names the risks');
+    assert.equal(t.sent.length, 0);
+    shim.setConfig('caroHistory.safetyMode', 'permissive');
+    const asked = shim.messages.length;
+    await shim.executeCommand(CommandId.run, entry);
+    assert.equal(shim.messages.length, asked, 'no confirmation in permissive mode for high risk');
+    assert.deepEqual(t.sent.at(-1), { text: cmd, addNewLine: true });
+  });
+
+  it('Pause Recording stores nothing (without even opening the store) and Resume records again', async () => {
+    h = await startExtension();
+    await shim.executeCommand(CommandId.pauseRecording);
+    assert.equal(shim.statusBarItem('caroHistory.status')?.text, '$(circle-slash) Caro: recording paused');
+    assert.equal(shim.context.get('caroHistory.recordingPaused'), true);
+    const t = shim.openTerminal();
+    shim.runInTerminal(t, 'echo while-paused', { exitCode: 0 });
+    await captured(1);
+    assert.equal(h.api.hooks!.current.lastCaptured?.reason, 'paused');
+    assert.equal(existsSync(join(h.storageDir, DB_FILE_NAME)), false);
+    await shim.executeCommand(CommandId.resumeRecording);
+    shim.runInTerminal(t, 'echo after-resume', { exitCode: 0 });
+    await waitForEntry(h, 'echo after-resume');
+    const history = await h.api.services.history();
+    assert.deepEqual((await history.latest(10)).map((e) => e.command), ['echo after-resume']);
+    assert.equal(shim.statusBarItem('caroHistory.status')?.text, '$(cloud) Caro: sync off');
+  });
+
+  it('applies capture settings live (captureEnabled, lowConfidenceCommands) and warns about invalid values', async () => {
+    h = await startExtension();
+    const t = shim.openTerminal();
+    shim.setConfig('caroHistory.captureEnabled', false);
+    shim.runInTerminal(t, 'echo not-recorded', { exitCode: 0 });
+    await captured(1);
+    assert.equal(h.api.hooks!.current.lastCaptured?.reason, 'disabled');
+    shim.setConfig('caroHistory.captureEnabled', true);
+    shim.runInTerminal(t, 'echo guessed', { exitCode: 0, confidence: TerminalShellExecutionCommandLineConfidence.Low });
+    const flagged = await waitForEntry(h, 'echo guessed');
+    assert.equal(flagged.lowConfidence, true);
+    const { entries } = await renderTree(h);
+    assert.match(entries[0]!.description, /uncertain/);
+    shim.setConfig('caroHistory.lowConfidenceCommands', 'skip');
+    shim.runInTerminal(t, 'echo guessed-again', { exitCode: 0, confidence: TerminalShellExecutionCommandLineConfidence.Low });
+    await captured(3);
+    assert.equal(h.api.hooks!.current.lastCaptured?.stored, false);
+    shim.setConfig('caroHistory.retentionDays', 5);
+    const warning = shim.messages.find((m) => m.severity === 'warning' && m.text.includes('retentionDays'));
+    assert.ok(warning, 'an out-of-range setting is reported');
+    assert.deepEqual(warning.items, ['Open Settings']);
+  });
+
+  it('Search History filters live as you type (text and is:failed) and Enter inserts the pick', async () => {
+    h = await startExtension();
+    const t = shim.openTerminal();
+    shim.runInTerminal(t, 'npm run build', { exitCode: 0 });
+    shim.runInTerminal(t, 'npm test', { exitCode: 1 });
+    shim.runInTerminal(t, 'docker ps', { exitCode: 0 });
+    await waitForEntry(h, 'docker ps');
+    await waitForEntry(h, 'npm test');
+    await waitForEntry(h, 'npm run build');
+    const done = shim.executeCommand(CommandId.searchFromTerminal);
+    const qp = (await waitFor(() => SearchQuickPick.current, 'the quick pick')) as unknown as FakeQuickPick<QuickPickItemLike & { entry: { command: string } }>;
+    await SearchQuickPick.lastQuery;
+    assert.equal(qp.items.length, 3);
+    qp.type('npm');
+    await SearchQuickPick.lastQuery;
+    assert.deepEqual(qp.items.map((i) => i.label).sort(), ['npm run build', 'npm test']);
+    qp.type('npm is:failed');
+    await SearchQuickPick.lastQuery;
+    assert.deepEqual(qp.items.map((i) => i.label), ['npm test']);
+    qp.pick(qp.items[0]!);
+    await done;
+    assert.deepEqual(t.sent.at(-1), { text: 'npm test', addNewLine: false });
+  });
+
+  it('Delete removes the entry from the tree; Clear History asks first and keeps everything on cancel', async () => {
+    h = await startExtension();
+    const t = shim.openTerminal();
+    shim.runInTerminal(t, 'echo one', { exitCode: 0 });
+    shim.runInTerminal(t, 'echo two', { exitCode: 0 });
+    await waitForEntry(h, 'echo one');
+    await waitForEntry(h, 'echo two');
+    let view = await renderTree(h);
+    const one = view.entries.find((e) => e.label === 'echo one')!;
+    await shim.executeCommand(CommandId.delete, one.node);
+    view = await renderTree(h);
+    assert.deepEqual(view.entries.map((e) => e.label), ['echo two']);
+    shim.onMessage = () => undefined;
+    await shim.executeCommand(CommandId.clearHistory);
+    assert.equal(shim.messages.at(-1)?.modal, true);
+    assert.equal((await renderTree(h)).entries.length, 1);
+    shim.onMessage = (m) => (m.modal ? 'Clear History' : undefined);
+    await shim.executeCommand(CommandId.clearHistory);
+    const empty = await renderTree(h);
+    assert.deepEqual(empty.groups, []);
+    assert.equal(shim.context.get('caroHistory.empty'), true, 'the welcome view (empty state) shows');
+  });
+
+  it('Export writes the spec JSON; Import reads it into a fresh store and imports a bash history file', async () => {
+    h = await startExtension();
+    const t = shim.openTerminal();
+    shim.runInTerminal(t, 'make deploy', { exitCode: 0, cwd: h.workspaceDir });
+    await waitForEntry(h, 'make deploy');
+    const out = join(h.dir, 'export.json');
+    shim.saveDialogAnswer = Uri.file(out);
+    await shim.executeCommand(CommandId.exportHistory);
+    const exported = JSON.parse(readFileSync(out, 'utf8')) as { exportVersion: string; commands: { command: string }[] };
+    assert.equal(exported.exportVersion, '1.0');
+    assert.deepEqual(exported.commands.map((c) => c.command), ['make deploy']);
+    await shim.executeCommand(CommandId.clearHistory).catch(() => undefined);
+    const bash = join(h.dir, 'bash_history');
+    writeFileSync(bash, 'ls -la\ncd /tmp\n');
+    await shim.executeCommand(CommandId.importHistory, bash);
+    assert.match(shim.messages.at(-1)?.text ?? '', /Imported 2 commands from the bash file/);
+    const history = await h.api.services.history();
+    const commands = (await history.latest(10)).map((e) => e.command);
+    assert.ok(commands.includes('ls -la') && commands.includes('cd /tmp'));
+    const bad = join(h.dir, 'bad.json');
+    writeFileSync(bad, '{"exportVersion": "1.0", "commands": [ {');
+    const before = (await history.latest(100)).length;
+    await shim.executeCommand(CommandId.importHistory, bad);
+    const err = shim.messages.at(-1)!;
+    assert.equal(err.severity, 'error');
+    assert.match(err.text, /JSON/);
+    assert.equal((await history.latest(100)).length, before, 'a bad file imports nothing');
+  });
+
+  it('tells the user once per shell kind when shell integration does not start, with the fix', async () => {
+    h = await startExtension();
+    const memento = new MemoryMemento();
+    const logger = { trace() {}, info() {}, warn() {}, error() {} };
+    const capture = new ShellCapture(h.api.services, new Notifier(logger, undefined, CommandId.showLog), logger, {
+      globalState: memento as never,
+      integrationTimeoutMs: 20,
+    });
+    try {
+      shim.openTerminal('fish', { shellPath: '/usr/bin/fish' }, false);
+      const notice = await waitFor(
+        () => shim.messages.find((m) => m.severity === 'warning' && m.text.includes('fish terminal')),
+        'the shell integration notice',
+      );
+      assert.ok(notice.items.includes("Don't Show Again"));
+      shim.setConfig('terminal.integrated.shellIntegration.enabled', false);
+      shim.openTerminal('fish', { shellPath: '/usr/bin/fish' }, false);
+      const withIntegration = shim.openTerminal('bash', { shellPath: '/bin/bash' }, true);
+      assert.ok(withIntegration.shellIntegration);
+      shim.openTerminal('zsh', { shellPath: '/bin/zsh' }, false);
+      const zsh = await waitFor(
+        () => shim.messages.find((m) => m.text.includes('terminal.integrated.shellIntegration.enabled')),
+        'the "turned off" notice naming the setting',
+      );
+      assert.deepEqual(zsh.items, ['Turn On Shell Integration', "Don't Show Again"]);
+      assert.equal(shim.messages.filter((m) => m.text.includes('fish terminal')).length, 1, 'fish told once');
+      assert.equal(shim.messages.filter((m) => m.text.includes('bash terminal')).length, 0, 'no notice with integration');
+    } finally {
+      capture.dispose();
+    }
+  });
+
+  it('Join Sync validates the phrase word by word in a masked box and stores nothing when it is wrong', async () => {
+    h = await startExtension();
+    const done = shim.executeCommand(CommandId.joinSync);
+    const box = (await waitFor(() => shim.quickInputs.find((q) => q instanceof FakeInputBox), 'the phrase input')) as FakeInputBox;
+    assert.equal(box.password, true);
+    box.type('abandon ability zzzz ');
+    assert.equal(box.validationMessage, "Word 3 isn't in the recovery word list.");
+    const words23 = Array.from({ length: 23 }, () => 'abandon').join(' ');
+    box.type(words23);
+    box.accept();
+    assert.equal(box.validationMessage, "You've entered 23 of 24 words.");
+    box.type(Array.from({ length: 24 }, () => 'abandon').join(' '));
+    box.accept();
+    assert.match(box.validationMessage ?? '', /don't form a valid recovery phrase/);
+    assert.equal(String(box.validationMessage as unknown).includes('abandon'), false, 'messages never echo words');
+    box.hide();
+    await done;
+    assert.equal(await h.api.services.vault.get('recoveryPhrase'), undefined);
+    assert.equal(await h.api.services.vault.get('syncIdentity'), undefined);
+    assert.equal(shim.config.get('caroHistory.syncEnabled'), undefined, 'no setting changed');
+  });
+
+  it('status bar click offers the actions for the state; Show Recovery Phrase without sync says how to set it up', async () => {
+    h = await startExtension();
+    let offered: string[] = [];
+    shim.onQuickPick = (items) => {
+      offered = items.map((i) => i.label);
+      return undefined;
+    };
+    await shim.executeCommand(CommandId.syncStatus);
+    assert.ok(offered.includes('$(cloud-upload) Set Up Sync (New Recovery Phrase)'));
+    assert.ok(offered.includes('$(debug-pause) Pause Recording'));
+    await shim.executeCommand(CommandId.showRecoveryPhrase);
+    assert.match(shim.messages.at(-1)?.text ?? '', /sync isn't set up here/);
+    await shim.executeCommand(CommandId.renameDevice, 'Work laptop');
+    assert.equal(shim.config.get('caroHistory.deviceName'), 'Work laptop');
+    assert.equal(h.api.services.deviceName, 'Work laptop');
+  });
+});
