@@ -272,8 +272,20 @@ export class VsCodeInstance {
     });
   }
 
+  /** Focuses the active terminal and waits until its input element has the keyboard focus (no lost keystrokes). */
   async focusTerminal(): Promise<void> {
+    const widget = this.page.locator('.quick-input-widget');
+    if (await widget.isVisible().catch(() => false)) {
+      await this.page.keyboard.press('Escape');
+      await widget.waitFor({ state: 'hidden', timeout: 5000 });
+    }
     await this.page.locator('.terminal-wrapper.active .xterm').click();
+    await waitFor('the terminal to have keyboard focus', () =>
+      this.page.evaluate(() => {
+        const el = (globalThis as unknown as { document: { activeElement: { className?: string } | null } }).document.activeElement;
+        return String(el?.className ?? '').includes('xterm-helper-textarea');
+      }),
+    );
   }
 
   /** Types into the active terminal; presses Enter unless `enter` is false. */
