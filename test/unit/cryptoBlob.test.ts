@@ -2,12 +2,16 @@ import { strict as assert } from 'node:assert';
 import { createDecipheriv } from 'node:crypto';
 import { inspect } from 'node:util';
 import { batchAad, fieldAad } from '../../src/core/crypto/aad';
+import { type AesGcm, defaultAesGcm, nobleAesGcm, nodeAesGcm } from '../../src/core/crypto/aesGcm';
 import {
   CiphertextError,
   MIN_BLOB_BYTES,
   openBytes,
+  openBytes as openBlobBytes,
   openString,
+  openString as openBlobString,
   sealBytes,
+  sealBytes as sealBlobBytes,
   sealBytesWithNonceForFrozenVectors,
   sealString,
 } from '../../src/core/crypto/blob';
@@ -31,19 +35,43 @@ function assertBlobError(fn: () => unknown, problem: CiphertextError['problem'],
   });
 }
 
-describe('crypto blob: frozen wire format (test/fixtures/crypto/blobFrozen.json)', () => {
-  for (const v of frozen.vectors) {
-    it(`seals "${v.name}" to the exact frozen bytes`, () => {
-      const blob = sealBytesWithNonceForFrozenVectors(frozenKey, encoder.encode(v.plaintext), v.aad, fromHex(v.nonce));
-      assert.equal(hex(blob), v.blobHex);
-      assert.equal(Buffer.from(blob).toString('base64'), v.blobBase64);
-    });
+const BACKENDS: AesGcm[] = [nodeAesGcm, nobleAesGcm];
 
-    it(`opens frozen "${v.name}" with openString and openBytes`, () => {
-      assert.equal(openString(frozenKey, v.blobBase64, v.aad), v.plaintext);
-      assert.equal(new TextDecoder().decode(openBytes(frozenKey, fromHex(v.blobHex), v.aad)), v.plaintext);
-    });
+describe('crypto blob: frozen wire format (test/fixtures/crypto/blobFrozen.json)', () => {
+  it('the default AES-GCM implementation is node:crypto', () => {
+    assert.equal(defaultAesGcm.name, 'node');
+  });
+
+  for (const aead of BACKENDS) {
+    for (const v of frozen.vectors) {
+      it(`[${aead.name}] seals "${v.name}" to the exact frozen bytes`, () => {
+        const blob = sealBytesWithNonceForFrozenVectors(frozenKey, encoder.encode(v.plaintext), v.aad, fromHex(v.nonce), aead);
+        assert.equal(hex(blob), v.blobHex);
+        assert.equal(Buffer.from(blob).toString('base64'), v.blobBase64);
+      });
+
+      it(`[${aead.name}] opens frozen "${v.name}" with openString and openBytes`, () => {
+        assert.equal(openString(frozenKey, v.blobBase64, v.aad, aead), v.plaintext);
+        assert.equal(new TextDecoder().decode(openBytes(frozenKey, fromHex(v.blobHex), v.aad, aead)), v.plaintext);
+      });
+    }
   }
+
+  it('the default path (no implementation given) reproduces and opens the frozen bytes', () => {
+    for (const v of frozen.vectors) {
+      assert.equal(hex(sealBytesWithNonceForFrozenVectors(frozenKey, encoder.encode(v.plaintext), v.aad, fromHex(v.nonce))), v.blobHex);
+      assert.equal(openString(frozenKey, v.blobBase64, v.aad), v.plaintext);
+    }
+  });
+
+  it('blobs sealed by one implementation open with the other', () => {
+    const key = SecretKey.random();
+    const aad = fieldAad('command', ID, 'command');
+    for (const text of ['', 'x', 'ls -la | grep "✓"', 'y'.repeat(10_000)]) {
+      assert.equal(openString(key, sealString(key, text, aad, nodeAesGcm), aad, nobleAesGcm), text);
+      assert.equal(openString(key, sealString(key, text, aad, nobleAesGcm), aad, nodeAesGcm), text);
+    }
+  });
 
   it('layout is 0x01 | nonce(12) | ciphertext | tag(16), as node:crypto reads it', () => {
     const key = SecretKey.random();
@@ -58,10 +86,13 @@ describe('crypto blob: frozen wire format (test/fixtures/crypto/blobFrozen.json)
   });
 });
 
-describe('crypto blob: failures', () => {
+for (const aead of BACKENDS) describe(`crypto blob: failures [${aead.name}]`, () => {
   const key = SecretKey.random();
   const aad = fieldAad('command', ID, 'command');
   const plain = encoder.encode('kubectl delete pod web-1');
+  const openBytes = (k: SecretKey, b: Uint8Array, a: string): Uint8Array => openBlobBytes(k, b, a, aead);
+  const openString = (k: SecretKey, b: string, a: string): string => openBlobString(k, b, a, aead);
+  const sealBytes = (k: SecretKey, p: Uint8Array, a: string): Uint8Array => sealBlobBytes(k, p, a, aead);
   const blob = sealBytes(key, plain, aad);
 
   it('every single-bit change anywhere in the blob is rejected (version → InvalidVersion, rest → DecryptionFailed)', () => {
@@ -220,6 +251,7 @@ describe('crypto field cipher and AAD', () => {
     assert.equal(Buffer.from(b64, 'base64')[0], 0x01);
     assert.throws(() => cipher.decrypt('command', ID, 'explanation', b64), (e: unknown) => isCaroError(e, 'decryptionFailed'));
     assert.throws(() => new FieldCipher(SecretKey.random()).decrypt('command', ID, 'command', b64), (e: unknown) => isCaroError(e, 'decryptionFailed'));
+    assert.equal(new FieldCipher(key, nobleAesGcm).decrypt('command', ID, 'command', b64), 'npm test');
   });
 
   it('FieldCipher does not reveal its key when printed or serialised', () => {

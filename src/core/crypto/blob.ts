@@ -16,13 +16,16 @@
  * moved to another field, record, device or sequence number fails to open. The version byte is not covered by the
  * tag; a reader that sees any version other than 0x01 refuses the blob before decrypting.
  *
+ * AES-GCM itself comes from aesGcm.ts (node:crypto by default, @noble/ciphers as an alternative); both give the
+ * same bytes, which the frozen vectors check for each.
+ *
  * Transport and storage use standard base64 (RFC 4648 §4, with padding) of the whole blob.
  * Errors: `InvalidVersion`, `TooShort` (< 29 bytes), `NotBase64` → CaroError 'invalidCiphertext';
  * `DecryptionFailed` (wrong key, wrong AAD, or any changed byte) → CaroError 'decryptionFailed'.
  */
 import { randomBytes } from 'node:crypto';
-import { gcm } from '@noble/ciphers/aes.js';
 import { CaroError } from '../model/errors';
+import { type AesGcm, defaultAesGcm } from './aesGcm';
 import type { SecretKey } from './secretKey';
 
 export const BLOB_VERSION = 0x01;
@@ -84,8 +87,8 @@ function aadBytes(aad: string): Uint8Array {
   return encoder.encode(aad);
 }
 
-function sealWith(key: SecretKey, plaintext: Uint8Array, aad: string, nonce: Uint8Array): Uint8Array {
-  const sealed = gcm(key.exposeBytes(), nonce, aadBytes(aad)).encrypt(plaintext);
+function sealWith(key: SecretKey, plaintext: Uint8Array, aad: string, nonce: Uint8Array, aead: AesGcm): Uint8Array {
+  const sealed = aead.seal(key.exposeBytes(), nonce, aadBytes(aad), plaintext);
   const blob = new Uint8Array(1 + NONCE_BYTES + sealed.length);
   blob[0] = BLOB_VERSION;
   blob.set(nonce, 1);
@@ -93,9 +96,12 @@ function sealWith(key: SecretKey, plaintext: Uint8Array, aad: string, nonce: Uin
   return blob;
 }
 
-/** Encrypts `plaintext` under `key`, bound to `aad`, with a fresh random nonce. */
-export function sealBytes(key: SecretKey, plaintext: Uint8Array, aad: string): Uint8Array {
-  return sealWith(key, plaintext, aad, new Uint8Array(randomBytes(NONCE_BYTES)));
+/**
+ * Encrypts `plaintext` under `key`, bound to `aad`, with a fresh random nonce. `aead` selects the AES-GCM
+ * implementation (default node:crypto; every implementation produces the same bytes).
+ */
+export function sealBytes(key: SecretKey, plaintext: Uint8Array, aad: string, aead: AesGcm = defaultAesGcm): Uint8Array {
+  return sealWith(key, plaintext, aad, new Uint8Array(randomBytes(NONCE_BYTES)), aead);
 }
 
 /**
@@ -108,19 +114,20 @@ export function sealBytesWithNonceForFrozenVectors(
   plaintext: Uint8Array,
   aad: string,
   nonce: Uint8Array,
+  aead: AesGcm = defaultAesGcm,
 ): Uint8Array {
   if (nonce.length !== NONCE_BYTES) throw new RangeError(`nonce must be ${NONCE_BYTES} bytes`);
-  return sealWith(key, plaintext, aad, nonce);
+  return sealWith(key, plaintext, aad, nonce, aead);
 }
 
 /** Checks version and length, then authenticates and decrypts. Throws {@link CiphertextError}. */
-export function openBytes(key: SecretKey, blob: Uint8Array, aad: string): Uint8Array {
+export function openBytes(key: SecretKey, blob: Uint8Array, aad: string, aead: AesGcm = defaultAesGcm): Uint8Array {
   const additional = aadBytes(aad);
   if (blob.length < MIN_BLOB_BYTES) throw new CiphertextError('TooShort');
   if (blob[0] !== BLOB_VERSION) throw new CiphertextError('InvalidVersion');
   const nonce = blob.subarray(1, 1 + NONCE_BYTES);
   try {
-    return gcm(key.exposeBytes(), nonce, additional).decrypt(blob.subarray(1 + NONCE_BYTES));
+    return aead.open(key.exposeBytes(), nonce, additional, blob.subarray(1 + NONCE_BYTES));
   } catch {
     throw new CiphertextError('DecryptionFailed');
   }
@@ -130,14 +137,14 @@ export function openBytes(key: SecretKey, blob: Uint8Array, aad: string): Uint8A
  * UTF-8 encodes `text`, seals it and returns the blob as base64. Like every UTF-8 encoder, this replaces unpaired
  * UTF-16 surrogates with U+FFFD, so only well-formed strings round-trip exactly.
  */
-export function sealString(key: SecretKey, text: string, aad: string): string {
-  return Buffer.from(sealBytes(key, encoder.encode(text), aad)).toString('base64');
+export function sealString(key: SecretKey, text: string, aad: string, aead: AesGcm = defaultAesGcm): string {
+  return Buffer.from(sealBytes(key, encoder.encode(text), aad, aead)).toString('base64');
 }
 
 /** Decodes the base64 blob, opens it and decodes the plaintext as strict UTF-8. */
-export function openString(key: SecretKey, b64: string, aad: string): string {
+export function openString(key: SecretKey, b64: string, aad: string, aead: AesGcm = defaultAesGcm): string {
   if (typeof b64 !== 'string' || !BASE64.test(b64)) throw new CiphertextError('NotBase64');
-  const plain = openBytes(key, new Uint8Array(Buffer.from(b64, 'base64')), aad);
+  const plain = openBytes(key, new Uint8Array(Buffer.from(b64, 'base64')), aad, aead);
   try {
     return strictDecoder.decode(plain);
   } catch {
