@@ -486,8 +486,10 @@ class ShimControl {
   workspaceFolders: { uri: Uri; name: string; index: number }[] = [];
   /** Answers for showInformation/Warning/ErrorMessage; default: dismissed. */
   onMessage: (m: ShownMessage) => Answer = () => undefined;
-  /** Answers for showInputBox, consumed in order; `undefined` = Escape. */
+  /** Answers for showInputBox, consumed in order; `undefined` = Escape. When empty, `onInputBox` answers. */
   inputAnswers: Answer[] = [];
+  onInputBox: (options: InputBoxOptionsLike) => Answer = () => undefined;
+  readonly inputPrompts: InputBoxOptionsLike[] = [];
   /** Chooses from showQuickPick items; default: dismissed. */
   onQuickPick: (items: QuickPickItemLike[]) => QuickPickItemLike | undefined = () => undefined;
   saveDialogAnswer: Uri | undefined;
@@ -588,6 +590,8 @@ class ShimControl {
     this.workspaceFolders = [];
     this.onMessage = () => undefined;
     this.inputAnswers = [];
+    this.onInputBox = () => undefined;
+    this.inputPrompts.length = 0;
     this.onQuickPick = () => undefined;
     this.saveDialogAnswer = undefined;
     this.openDialogAnswer = undefined;
@@ -606,6 +610,15 @@ class ShimControl {
       asAbsolutePath: (p: string) => join(extensionPath, p),
     };
   }
+}
+
+export interface InputBoxOptionsLike {
+  title?: string;
+  prompt?: string;
+  placeHolder?: string;
+  value?: string;
+  password?: boolean;
+  validateInput?: (v: string) => unknown;
 }
 
 export interface ExtensionContextLike {
@@ -736,8 +749,9 @@ export const window = {
     const list = await items;
     return shim.onQuickPick(list) as T | undefined;
   },
-  async showInputBox(options: { validateInput?: (v: string) => unknown } = {}): Promise<string | undefined> {
-    const answer = shim.inputAnswers.shift();
+  async showInputBox(options: InputBoxOptionsLike = {}): Promise<string | undefined> {
+    shim.inputPrompts.push(options);
+    const answer = shim.inputAnswers.length > 0 ? shim.inputAnswers.shift() : shim.onInputBox(options);
     if (answer !== undefined && options.validateInput) {
       const problem = await options.validateInput(answer);
       if (problem) return undefined;

@@ -1,0 +1,157 @@
+import './vscodeShim/register';
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MemoryKeyVault } from '../../src/core/crypto/keyVault';
+import { generatePhrase } from '../../src/core/crypto/phrase';
+import { openHistory } from '../../src/core/history/historyService';
+import { DEFAULT_SETTINGS, type Settings } from '../../src/core/settings/settings';
+import { createSyncEngine } from '../../src/core/sync/syncEngine';
+import { silentLogger } from '../../src/core/util/logger';
+import { type RunningRelay, startRelay } from '../../src/relay/relayServer';
+import { CommandId } from '../../src/extension/commands/commandIds';
+import { PhraseFlow } from '../../src/extension/sync/phraseFlow';
+import { type Harness, startExtension, stopExtension, waitFor, waitForEntry } from './extensionHarness';
+import { FakeInputBox, type FakeWebviewPanel, shim } from './vscodeShim/vscode';
+
+/**
+ * Sync through the extension's UI flows against a real Jazz relay on loopback: Set Up Sync (phrase view, copy,
+ * "I saved it", 3-word check), status bar, Show Recovery Phrase, then a second device (the core, separate store)
+ * joins with the phrase and receives the command captured in the extension.
+ */
+describe('extension sync flows (real relay on 127.0.0.1)', function () {
+  this.timeout(90_000);
+  let relay: RunningRelay | undefined;
+  let h: Harness | undefined;
+  let dir = '';
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'caro-ext-sync-'));
+    relay = await startRelay({ port: 0, host: '127.0.0.1', dataDir: join(dir, 'relay') });
+  });
+
+  after(async () => {
+    await stopExtension(h);
+    await relay?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  let phraseA = '';
+
+  it('sets up sync with the phrase view and 3-word check, syncs a captured command to a joining device', async () => {
+    h = await startExtension(() => shim.config.set('caroHistory.syncServerUrl', relay!.url));
+    const t = shim.openTerminal();
+    shim.runInTerminal(t, 'echo synced-from-vscode', { exitCode: 0 });
+    await waitForEntry(h, 'echo synced-from-vscode');
+
+    let words: string[] = [];
+    let wrongOnce = true;
+    shim.onInputBox = (o) => {
+      const n = Number(/#(\d+)/.exec(o.prompt ?? '')?.[1]);
+      if (wrongOnce) {
+        wrongOnce = false;
+        return 'notmyword';
+      }
+      return words[n - 1];
+    };
+    const done = shim.executeCommand(CommandId.setupSync);
+    const panel = (await waitFor(() => PhraseFlow.currentPanel, 'the recovery phrase view')) as unknown as FakeWebviewPanel;
+    const phrase = await h.api.services.vault.get('recoveryPhrase');
+    assert.ok(phrase, 'phrase kept in SecretStorage (decision 5)');
+    words = phrase.split(' ');
+    phraseA = phrase;
+    assert.equal(words.length, 24);
+    for (const w of words) assert.ok(panel.webview.html.includes(`<span class="w">${w}</span>`));
+    assert.match(panel.webview.html, /Content-Security-Policy" content="default-src 'none'/);
+    panel.webview.receive({ type: 'copy' });
+    await waitFor(() => (shim.clipboard === phrase ? true : undefined), 'the phrase on the clipboard');
+    panel.webview.receive({ type: 'saved' });
+    await done;
+    assert.equal(panel.disposed, true, 'the phrase view closes after the check');
+    assert.equal(shim.inputPrompts.length, 4, '3 words asked, one asked again after a wrong answer');
+    assert.match(shim.inputPrompts[1]?.prompt ?? '', /That isn't word #\d+/);
+    assert.match(shim.messages.at(-1)?.text ?? '', /Sync is set up/);
+    assert.equal(shim.config.get('caroHistory.syncEnabled'), true);
+    const log = shim.outputChannels.flatMap((c) => c.lines).join('\n');
+    assert.equal(words.some((w) => log.includes(` ${w} ${words[words.indexOf(w) + 1] ?? ''}`)), false, 'phrase not logged');
+
+    const status = await waitFor(() => {
+      const text = shim.statusBarItem('caroHistory.status')?.text;
+      return text === '$(check) Caro: synced' ? text : undefined;
+    }, 'the status bar to say synced', 60_000);
+    assert.equal(status, '$(check) Caro: synced');
+
+    // Show Recovery Phrase: modal first; cancel shows nothing, confirm shows the same words.
+    const panelsBefore = shim.panels.length;
+    shim.onMessage = () => undefined;
+    await shim.executeCommand(CommandId.showRecoveryPhrase);
+    assert.equal(shim.messages.at(-1)?.modal, true);
+    assert.equal(shim.panels.length, panelsBefore);
+    shim.onMessage = (m) => (m.modal ? 'Show Phrase' : undefined);
+    await shim.executeCommand(CommandId.showRecoveryPhrase);
+    assert.ok(shim.panels.at(-1)!.webview.html.includes(`<span class="w">${words[23]}</span>`));
+
+    // A second device joins with the phrase (the core alone, its own store) and gets the command.
+    const settingsB: Settings = { ...DEFAULT_SETTINGS, syncEnabled: true, syncServerUrl: relay!.url };
+    const historyB = await openHistory({
+      dbPath: join(dir, 'b.db'),
+      vault: new MemoryKeyVault(),
+      deviceId: 'device-b',
+      settings: () => settingsB,
+      logger: silentLogger,
+    });
+    const engineB = await createSyncEngine({
+      history: historyB,
+      db: historyB.db,
+      vault: new MemoryKeyVault(),
+      settings: () => settingsB,
+      logger: silentLogger,
+      deviceName: 'B',
+      platform: 'linux',
+      deviceId: 'device-b',
+    });
+    try {
+      const { downloaded } = await engineB.join(phrase);
+      assert.ok(downloaded >= 1);
+      const got = await historyB.latest(10);
+      assert.ok(got.some((e) => e.command === 'echo synced-from-vscode'));
+    } finally {
+      await engineB.dispose();
+      historyB.close();
+    }
+  });
+
+  it('Join Sync from the UI: a phrase with no synced history changes nothing; the right one downloads history', async () => {
+    assert.ok(phraseA, 'needs the phrase from the set-up test');
+    await stopExtension(h);
+    h = await startExtension(() => shim.config.set('caroHistory.syncServerUrl', relay!.url));
+    const join = async (phrase: string): Promise<void> => {
+      const done = shim.executeCommand(CommandId.joinSync);
+      const box = (await waitFor(
+        () => shim.quickInputs.find((q): q is FakeInputBox => q instanceof FakeInputBox && q.visible),
+        'the phrase input',
+      )) as FakeInputBox;
+      box.type(phrase);
+      box.accept();
+      await done;
+    };
+    await join(generatePhrase());
+    const err = shim.messages.at(-1)!;
+    assert.equal(err.severity, 'error');
+    assert.match(err.text, /does not match any synced history/);
+    assert.equal(await h.api.services.vault.get('syncIdentity'), undefined, 'nothing stored');
+    assert.equal(shim.config.get('caroHistory.syncEnabled'), false, 'setting restored');
+    assert.equal(shim.statusBarItem('caroHistory.status')?.text, '$(cloud) Caro: sync off');
+
+    await join(phraseA);
+    assert.match(shim.messages.at(-1)?.text ?? '', /^Joined\. \d+ commands? from your other devices/);
+    await waitForEntry(h, 'echo synced-from-vscode');
+    assert.ok(await h.api.services.vault.get('syncIdentity'));
+    await waitFor(
+      () => (shim.statusBarItem('caroHistory.status')?.text === '$(check) Caro: synced' ? true : undefined),
+      'the status bar to say synced',
+      60_000,
+    );
+  });
+});
