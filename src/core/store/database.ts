@@ -90,7 +90,7 @@ export class SqliteDatabase {
     } catch (e) {
       throw translateError(e, this.path);
     } finally {
-      stmt.reset();
+      resetQuietly(stmt);
     }
     return this.db.changes();
   }
@@ -103,7 +103,7 @@ export class SqliteDatabase {
     } catch (e) {
       throw translateError(e, this.path);
     } finally {
-      stmt.reset();
+      resetQuietly(stmt);
     }
   }
 
@@ -117,7 +117,7 @@ export class SqliteDatabase {
     } catch (e) {
       throw translateError(e, this.path);
     } finally {
-      stmt.reset();
+      resetQuietly(stmt);
     }
   }
 
@@ -130,7 +130,7 @@ export class SqliteDatabase {
     } catch (e) {
       throw translateError(e, this.path);
     } finally {
-      stmt.reset();
+      resetQuietly(stmt);
     }
   }
 
@@ -225,6 +225,15 @@ export class SqliteDatabase {
     if (this.closed) {
       throw new CaroError('internal', 'The history database was already closed.', 'Reload the window and try again.');
     }
+  }
+}
+
+/** reset() re-reports the last step's error; the step already threw it (translated). */
+function resetQuietly(stmt: PreparedStatement): void {
+  try {
+    stmt.reset();
+  } catch {
+    // already reported by step()
   }
 }
 

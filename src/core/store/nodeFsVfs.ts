@@ -123,7 +123,7 @@ export function installNodeFsVfs(sqlite3: Sqlite3Static): void {
       if (!f) return SQLITE_OK;
       files.delete(pFile);
       try {
-        f.lock?.release();
+        f.lock?.dispose();
         fs.closeSync(f.fd);
         if (f.deleteOnClose) fs.rmSync(f.path, { force: true });
         return SQLITE_OK;

@@ -35,6 +35,13 @@ async function init(): Promise<Sqlite3Static> {
     print: () => {},
     printErr: () => {},
   });
+  // oo1 prints every failed step (e.g. "busy") to the console; we turn those into CaroErrors instead.
+  try {
+    const config = (sqlite3 as unknown as { config?: Record<string, unknown> }).config;
+    if (config) config.warn = () => {};
+  } catch {
+    // read-only config: harmless console noise
+  }
   installNodeFsVfs(sqlite3);
   return sqlite3;
 }
