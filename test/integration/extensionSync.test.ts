@@ -90,7 +90,9 @@ describe('extension sync flows (real relay on 127.0.0.1)', function () {
     assert.equal(shim.panels.length, panelsBefore);
     shim.onMessage = (m) => (m.modal ? 'Show Phrase' : undefined);
     await shim.executeCommand(CommandId.showRecoveryPhrase);
-    assert.ok(shim.panels.at(-1)!.webview.html.includes(`<span class="w">${words[23]}</span>`));
+    const shown = shim.panels.at(-1)!;
+    assert.ok(shown.webview.html.includes(`<span class="w">${words[23]}</span>`));
+    shown.dispose();
 
     // A second device joins with the phrase (the core alone, its own store) and gets the command.
     const settingsB: Settings = { ...DEFAULT_SETTINGS, syncEnabled: true, syncServerUrl: relay!.url };
@@ -153,5 +155,63 @@ describe('extension sync flows (real relay on 127.0.0.1)', function () {
       'the status bar to say synced',
       60_000,
     );
+  });
+  it('pause/resume/sync now, rename, remove a device, rotate the phrase and reset, each from its command', async () => {
+    assert.ok(h && (await h.api.services.vault.get('syncIdentity')), 'needs the joined device from the previous test');
+    const statusText = (): string | undefined => shim.statusBarItem('caroHistory.status')?.text;
+    const waitStatus = (text: string): Promise<boolean> =>
+      waitFor(() => (statusText() === text ? true : undefined), `status bar "${text}"`, 60_000);
+
+    await shim.executeCommand(CommandId.pauseSync);
+    await waitStatus('$(debug-pause) Caro: sync paused');
+    await shim.executeCommand(CommandId.resumeSync);
+    await waitStatus('$(check) Caro: synced');
+    const errorsBefore = shim.messages.filter((m) => m.severity === 'error').length;
+    await shim.executeCommand(CommandId.syncNow);
+    assert.equal(shim.messages.filter((m) => m.severity === 'error').length, errorsBefore, 'sync now succeeded');
+
+    const sync = h.api.services.syncEngine!;
+    await shim.executeCommand(CommandId.renameDevice, 'Laptop B');
+    assert.ok((await sync.devices()).some((d) => d.isCurrent && d.name === 'Laptop B'));
+
+    const others = (await sync.devices()).filter((d) => !d.isCurrent);
+    assert.ok(others.length >= 1, 'the set-up device is listed');
+    const victim = others[0]!;
+    shim.onMessage = () => undefined;
+    await shim.executeCommand(CommandId.removeDevice, victim.deviceId);
+    const ask = shim.messages.at(-1)!;
+    assert.equal(ask.modal, true);
+    assert.match(ask.detail ?? '', /Commands it already synced stay in your history/);
+    assert.ok((await sync.devices()).some((d) => d.deviceId === victim.deviceId), 'cancel keeps the device');
+    shim.onMessage = (m) => (m.modal ? 'Remove Device' : undefined);
+    await shim.executeCommand(CommandId.removeDevice, victim.deviceId);
+    assert.equal((await sync.devices()).some((d) => d.deviceId === victim.deviceId), false);
+
+    let newWords: string[] = [];
+    shim.onInputBox = (o) => newWords[Number(/#(\d+)/.exec(o.prompt ?? '')?.[1]) - 1];
+    shim.onMessage = (m) => (m.modal ? 'Rotate Phrase' : undefined);
+    const rotating = shim.executeCommand(CommandId.rotateKey);
+    const panel = (await waitFor(
+      () => shim.panels.find((p) => !p.disposed && p.title === 'Your New Recovery Phrase'),
+      'the new phrase view',
+      60_000,
+    )) as unknown as FakeWebviewPanel;
+    const rotated = (await h.api.services.vault.get('recoveryPhrase'))!;
+    assert.notEqual(rotated, phraseA, 'a new phrase');
+    newWords = rotated.split(' ');
+    assert.ok(panel.webview.html.includes(`<span class="w">${newWords[0]}</span>`));
+    panel.webview.receive({ type: 'saved' });
+    await rotating;
+    assert.equal(panel.disposed, true);
+    await waitStatus('$(check) Caro: synced');
+
+    shim.onMessage = (m) => (m.modal ? 'Reset Sync' : undefined);
+    await shim.executeCommand(CommandId.resetSync);
+    const reset = shim.messages.find((m) => m.modal && m.text === 'Reset sync on every device?');
+    assert.match(reset?.detail ?? '', /deleted from the server/);
+    await waitStatus('$(cloud) Caro: sync off');
+    assert.equal(await h.api.services.vault.get('syncIdentity'), undefined);
+    assert.equal(await h.api.services.vault.get('recoveryPhrase'), undefined);
+    assert.ok((await (await h.api.services.history()).latest(10)).some((e) => e.command === 'echo synced-from-vscode'), 'local history kept');
   });
 });
