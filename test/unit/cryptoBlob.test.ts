@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { createDecipheriv } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { batchAad, fieldAad } from '../../src/core/crypto/aad';
 import { type AesGcm, defaultAesGcm, nobleAesGcm, nodeAesGcm } from '../../src/core/crypto/aesGcm';
@@ -62,6 +64,22 @@ describe('crypto blob: frozen wire format (test/fixtures/crypto/blobFrozen.json)
       assert.equal(hex(sealBytesWithNonceForFrozenVectors(frozenKey, encoder.encode(v.plaintext), v.aad, fromHex(v.nonce))), v.blobHex);
       assert.equal(openString(frozenKey, v.blobBase64, v.aad), v.plaintext);
     }
+  });
+
+  it('no product code uses the fixed-nonce test seam (only src/core/crypto/blob.ts defines it)', () => {
+    const offenders: string[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (/\.(ts|tsx|mts|js|mjs)$/.test(entry.name) && !path.endsWith(join('core', 'crypto', 'blob.ts'))) {
+          if (readFileSync(path, 'utf8').includes('sealBytesWithNonceForFrozenVectors')) offenders.push(path);
+        }
+      }
+    };
+    const root = join(__dirname, '..', '..');
+    for (const dir of ['src', 'webview']) if (existsSync(join(root, dir))) walk(join(root, dir));
+    assert.deepEqual(offenders, []);
   });
 
   it('blobs sealed by one implementation open with the other', () => {
