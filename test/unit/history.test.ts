@@ -1,0 +1,441 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { MemoryKeyVault } from '../../src/core/crypto/keyVault';
+import { SecretKey } from '../../src/core/crypto/secretKey';
+import type { HistoryChange } from '../../src/core/history/historyApi';
+import { type HistoryService, openHistory } from '../../src/core/history/historyService';
+import { fuzzyScore } from '../../src/core/history/searchIndex';
+import type { CapturedCommand, HistoryEntry } from '../../src/core/model/entry';
+import { isCaroError } from '../../src/core/model/errors';
+import { DEFAULT_SETTINGS, type Settings } from '../../src/core/settings/settings';
+import { FakeClock } from '../../src/core/util/clock';
+import { MemoryLogger } from '../../src/core/util/logger';
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2026, 5, 1, 12, 0, 0);
+
+interface Ctx {
+  dir: string;
+  dbPath: string;
+  vault: MemoryKeyVault;
+  clock: FakeClock;
+  settings: Settings;
+  logger: MemoryLogger;
+}
+
+async function open(ctx: Ctx, deviceId = 'device-1'): Promise<HistoryService> {
+  return openHistory({
+    dbPath: ctx.dbPath,
+    vault: ctx.vault,
+    deviceId,
+    settings: () => ctx.settings,
+    logger: ctx.logger,
+    clock: ctx.clock,
+  });
+}
+
+function cmd(commandLine: string, extra: Partial<CapturedCommand> = {}): CapturedCommand {
+  return { commandLine, startedAt: T0, exitCode: 0, ...extra };
+}
+
+describe('history service (real encrypted SQLite file)', () => {
+  let ctx: Ctx;
+  let h: HistoryService;
+
+  beforeEach(async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'caro-history-'));
+    ctx = {
+      dir,
+      dbPath: path.join(dir, 'history.db'),
+      vault: new MemoryKeyVault(),
+      clock: new FakeClock(T0 + 1000),
+      settings: { ...DEFAULT_SETTINGS, excludePatterns: [] },
+      logger: new MemoryLogger(),
+    };
+    h = await open(ctx);
+  });
+  afterEach(() => {
+    h.close();
+    fs.rmSync(ctx.dir, { recursive: true, force: true });
+  });
+
+  async function seed(): Promise<void> {
+    const rows: [string, Partial<CapturedCommand>][] = [
+      ['git status', { cwd: '/home/u/app', workspace: 'app', sessionId: 's1', startedAt: T0 - 5 * DAY }],
+      ['git commit -m "fix login"', { cwd: '/home/u/app/src', workspace: 'app', sessionId: 's1', startedAt: T0 - 4 * DAY }],
+      ['npm test', { cwd: '/home/u/app', workspace: 'app', sessionId: 's2', exitCode: 1, startedAt: T0 - 3 * DAY }],
+      ['rm -rf /', { cwd: '/tmp', workspace: 'scratch', sessionId: 's3', exitCode: 1, startedAt: T0 - 2 * DAY }],
+      ['git push --force origin main', { cwd: '/home/u/apple', workspace: 'app', sessionId: 's2', startedAt: T0 - DAY }],
+      ['kubectl get pods', { cwd: '/home/u/ops', workspace: 'ops', sessionId: 's4', startedAt: T0 }],
+    ];
+    for (const [line, extra] of rows) {
+      const r = await h.record(cmd(line, extra));
+      assert.ok(r.stored, line);
+    }
+  }
+
+  it('records through the capture path and returns newest first', async () => {
+    const r = await h.record(cmd('export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n', { cwd: '/w', endedAt: T0 + 250 }));
+    assert.ok(r.stored);
+    if (!r.stored) return;
+    assert.match(r.entry.command, /^export AWS_SECRET_ACCESS_KEY=\[REDACTED:[a-z-]+\]$/);
+    assert.ok(r.redactions.length > 0);
+    assert.equal(r.entry.durationMs, 250);
+    assert.equal(r.entry.success, true);
+    assert.equal(r.entry.deviceId, 'device-1');
+    await h.record(cmd('ls', { startedAt: T0 + 10 }));
+    const latest = await h.latest(10);
+    assert.deepEqual(latest.map((e) => e.command), ['ls', r.entry.command]);
+    assert.deepEqual(latest[1], r.entry);
+    const skipped = await h.record(cmd(' secret stuff'));
+    assert.deepEqual(skipped, { stored: false, reason: 'leadingSpace' });
+  });
+
+  it('stores prompt, command, explanation and tags encrypted (bound to row and column); nothing readable on disk', async () => {
+    const marker = 'caro-plaintext-marker-7c1f';
+    const r = await h.record(cmd(`echo ${marker}`, { prompt: `say ${marker}`, explanation: `prints ${marker}`, tags: [`${marker}-tag`] }));
+    assert.ok(r.stored);
+    const raw = h.db.get<Record<string, string>>('SELECT prompt, command, explanation, tags FROM command_history');
+    for (const v of Object.values(raw ?? {})) {
+      assert.ok(!v.includes(marker));
+      assert.equal(Buffer.from(v, 'base64')[0], 0x01, 'v1 blob');
+    }
+    h.close();
+    assert.ok(!fs.readFileSync(ctx.dbPath).includes(Buffer.from(marker)), 'no plaintext anywhere in the file');
+    h = await open(ctx);
+    const [e] = await h.latest(1);
+    assert.equal(e?.prompt, `say ${marker}`);
+    assert.equal(e?.explanation, `prints ${marker}`);
+    assert.deepEqual(e?.tags, [`${marker}-tag`]);
+  });
+
+  it('a ciphertext moved to another row does not open: the row is hidden and logged, never deleted', async () => {
+    await h.record(cmd('first'));
+    await h.record(cmd('second', { startedAt: T0 + 1 }));
+    const rows = h.db.all<{ id: string; command: string }>('SELECT id, command FROM command_history ORDER BY created_at');
+    h.db.run('UPDATE command_history SET command = ? WHERE id = ?', [rows[1]?.command ?? '', rows[0]?.id ?? '']);
+    const latest = await h.latest(10);
+    assert.deepEqual(latest.map((e) => e.command), ['second']);
+    assert.equal(h.db.get<{ n: number }>('SELECT count(*) AS n FROM command_history')?.n, 2, 'nothing deleted');
+    const warning = ctx.logger.lines.find((l) => l.includes('could not be decrypted'));
+    assert.ok(warning);
+    assert.ok(!warning.includes('second') && !warning.includes('first'), 'log carries no command text');
+  });
+
+  it('opening with a different local key fails with wrongKey, says what to do, and deletes nothing', async () => {
+    await seed();
+    h.close();
+    const before = fs.readFileSync(ctx.dbPath);
+    const otherVault = new MemoryKeyVault();
+    await otherVault.set('localDataKey', SecretKey.random().toVaultString());
+    await assert.rejects(
+      openHistory({ dbPath: ctx.dbPath, vault: otherVault, deviceId: 'd', settings: () => ctx.settings, logger: ctx.logger, clock: ctx.clock }),
+      (e: unknown) => {
+        assert.ok(isCaroError(e, 'wrongKey'));
+        assert.match(e.message, /different key/);
+        assert.match(e.message, /Nothing was deleted/);
+        assert.match(e.action ?? '', /restore the previous keychain|rename that file/);
+        return true;
+      },
+    );
+    assert.ok(fs.readFileSync(ctx.dbPath).equals(before), 'file untouched');
+    h = await open(ctx); // the right key still opens everything
+    assert.equal((await h.latest(100)).length, 6);
+  });
+
+  it('substring search is case-insensitive, newest first, with total and paging', async () => {
+    await seed();
+    const page = await h.search({ text: 'GIT' }, 0, 2);
+    assert.equal(page.total, 3);
+    assert.deepEqual(page.items.map((e) => e.command), ['git push --force origin main', 'git commit -m "fix login"']);
+    const next = await h.search({ text: 'git' }, 2, 2);
+    assert.deepEqual(next.items.map((e) => e.command), ['git status']);
+    assert.equal((await h.search({ text: 'nothing like this' }, 0, 10)).total, 0);
+    assert.equal((await h.search({}, 0, 100)).total, 6);
+  });
+
+  it('fuzzy search matches subsequences and ranks tight matches first', async () => {
+    await seed();
+    const page = await h.search({ text: 'gst', mode: 'fuzzy' }, 0, 10);
+    assert.equal(page.items[0]?.command, 'git status');
+    assert.ok(page.items.every((e) => /g.*s.*t/.test(e.command)));
+    const kp = await h.search({ text: 'kgp', mode: 'fuzzy' }, 0, 10);
+    assert.deepEqual(kp.items.map((e) => e.command), ['kubectl get pods']);
+    assert.ok(fuzzyScore('git status', 'gst') > fuzzyScore('git push --force origin main', 'gst'));
+    assert.equal(fuzzyScore('abc', 'abd'), -Infinity);
+  });
+
+  it('filters by workspace, directory, device, session, status, risk and time range', async () => {
+    await seed();
+    const q = async (f: Parameters<HistoryService['search']>[0]): Promise<string[]> =>
+      (await h.search(f, 0, 100)).items.map((e) => e.command);
+    assert.deepEqual(await q({ workspace: 'ops' }), ['kubectl get pods']);
+    assert.deepEqual(await q({ directory: '/home/u/app' }), ['npm test', 'git commit -m "fix login"', 'git status'], 'directory includes sub-folders, not /home/u/apple');
+    assert.deepEqual(await q({ sessionId: 's2' }), ['git push --force origin main', 'npm test']);
+    assert.deepEqual(await q({ status: 'failed' }), ['rm -rf /', 'npm test']);
+    assert.equal((await q({ status: 'success' })).length, 4);
+    assert.deepEqual(await q({ minRisk: 'high' }), ['git push --force origin main', 'rm -rf /']);
+    assert.deepEqual(await q({ riskLevels: ['critical'] }), ['rm -rf /']);
+    assert.deepEqual(await q({ since: T0 - 2 * DAY, until: T0 - DAY }), ['git push --force origin main', 'rm -rf /']);
+    assert.deepEqual(await q({ text: 'git', workspace: 'app', status: 'success', sessionId: 's1' }), ['git commit -m "fix login"', 'git status']);
+    assert.deepEqual(await q({ deviceId: 'device-1' }), await q({}));
+    assert.deepEqual(await q({ deviceId: 'other' }), []);
+  });
+
+  it('keeps the search index current through record, delete, clear and remote changes', async () => {
+    await seed();
+    assert.equal((await h.search({ text: 'terraform' }, 0, 10)).total, 0); // index built now
+    const r = await h.record(cmd('terraform plan', { startedAt: T0 + 5 }));
+    assert.ok(r.stored);
+    assert.equal((await h.search({ text: 'terraform' }, 0, 10)).total, 1);
+    if (r.stored) await h.delete([r.entry.id]);
+    assert.equal((await h.search({ text: 'terraform' }, 0, 10)).total, 0);
+    await h.applyRemote([remoteEntry('remote-1', 'terraform apply', T0 + 6)]);
+    assert.deepEqual((await h.search({ text: 'terraform' }, 0, 10)).items.map((e) => e.id), ['remote-1']);
+    await h.clear();
+    assert.equal((await h.search({}, 0, 10)).total, 0);
+  });
+
+  it("picks up another connection's writes and deletes (another window on the same file)", async () => {
+    await seed();
+    assert.equal((await h.search({ text: 'docker' }, 0, 10)).total, 0);
+    const other = await open(ctx, 'device-1');
+    try {
+      const r = await other.record(cmd('docker ps', { startedAt: T0 + 50 }));
+      assert.ok(r.stored);
+      assert.equal((await h.search({ text: 'docker' }, 0, 10)).total, 1);
+      const [git] = (await other.search({ text: 'git status' }, 0, 1)).items;
+      await other.delete([git?.id ?? '']);
+      assert.equal((await h.search({ text: 'git status' }, 0, 10)).total, 0);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('soft delete: tombstone keeps no content, is excluded everywhere, fires an event, only reports real deletions', async () => {
+    await seed();
+    const events: HistoryChange[] = [];
+    h.onDidChange((c) => events.push(c));
+    const [victim] = await h.latest(1);
+    const deleted = await h.delete([victim?.id ?? '', victim?.id ?? '', 'unknown-id']);
+    assert.deepEqual(deleted, [victim?.id]);
+    assert.deepEqual(await h.delete([victim?.id ?? '']), []);
+    assert.equal(await h.get(victim?.id ?? ''), undefined);
+    assert.ok(!(await h.latest(100)).some((e) => e.id === victim?.id));
+    const raw = h.db.get<{ prompt: string; command: string; deleted_at: number }>(
+      'SELECT prompt, command, deleted_at FROM command_history WHERE id = ?', [victim?.id ?? '']);
+    assert.deepEqual(raw, { prompt: '', command: '', deleted_at: ctx.clock.now() });
+    assert.deepEqual(events, [{ kind: 'deleted', ids: [victim?.id], origin: 'local' }]);
+    assert.equal(await h.clear(), 5);
+    assert.equal((await h.latest(10)).length, 0);
+    assert.equal(events[1]?.kind, 'cleared');
+  });
+
+  it('retention: age or count, whichever first; tombstones hard-deleted after the retention period', async () => {
+    ctx.settings = { ...ctx.settings, retentionDays: 30, maxCommands: 3 };
+    for (let i = 0; i < 5; i++) await h.record(cmd(`recent ${i}`, { startedAt: T0 - i * DAY }));
+    await h.record(cmd('old', { startedAt: T0 - 40 * DAY }));
+    const events: HistoryChange[] = [];
+    h.onDidChange((c) => events.push(c));
+    assert.equal(await h.applyRetention(), 3, 'old by age + 2 beyond the newest 3');
+    assert.deepEqual((await h.latest(10)).map((e) => e.command), ['recent 0', 'recent 1', 'recent 2']);
+    assert.equal(events[0]?.kind, 'retention');
+    // The age-pruned row is gone for good, the count-pruned ones stay as tombstones until they age out.
+    assert.equal(h.db.get<{ n: number }>('SELECT count(*) AS n FROM command_history')?.n, 5);
+    ctx.clock.advance(31 * DAY);
+    ctx.settings = { ...ctx.settings, maxCommands: 100 };
+    await h.applyRetention();
+    assert.equal(h.db.get<{ n: number }>('SELECT count(*) AS n FROM command_history WHERE deleted_at IS NOT NULL')?.n, 0);
+  });
+
+  it('retention never hard-deletes a record whose sync upload is still pending (offline for months)', async () => {
+    h.setQueueing(true);
+    ctx.settings = { ...ctx.settings, retentionDays: 30 };
+    const r = await h.record(cmd('queued while offline'));
+    assert.ok(r.stored);
+    if (r.stored) await h.delete([r.entry.id]);
+    ctx.clock.advance(200 * DAY);
+    await h.applyRetention();
+    assert.equal(await h.pendingCount(), 2);
+    assert.equal(h.db.get<{ n: number }>('SELECT count(*) AS n FROM command_history')?.n, 1, 'tombstone kept');
+    const pending = await h.pendingUploads(10);
+    assert.deepEqual(pending.map((p) => p.op), ['create', 'delete']);
+  });
+
+  it('export → import into a fresh store round-trips every entry; duplicates and invalid entries are counted', async () => {
+    await seed();
+    await h.record(cmd('annotated', { prompt: 'list pods', explanation: 'kubectl lists pods', tags: ['k8s'], startedAt: T0 + 9 }));
+    const exported = await h.exportAll();
+    assert.equal(exported.length, 7);
+    assert.equal(exported[0]?.command, 'git status', 'oldest first');
+
+    const ctx2: Ctx = { ...ctx, dbPath: path.join(ctx.dir, 'second.db'), vault: new MemoryKeyVault() };
+    const h2 = await open(ctx2, 'device-2');
+    try {
+      const r = await h2.importEntries(exported);
+      assert.deepEqual(r, { imported: 7, skippedDuplicates: 0, skippedInvalid: 0 });
+      const back = await h2.exportAll();
+      const strip = (e: HistoryEntry) => ({ ...e, updatedAt: 0 });
+      assert.deepEqual(back.map(strip), exported.map(strip));
+      const again = await h2.importEntries([
+        ...exported,
+        { ...exported[0], id: 'bad-1', command: 'echo \u0000' } as HistoryEntry,
+        { ...exported[0], id: 'bad-2', createdAt: Number.NaN } as HistoryEntry,
+      ]);
+      assert.equal(again.imported, 0);
+      assert.equal(again.skippedDuplicates, 7);
+      assert.equal(again.skippedInvalid, 2);
+      assert.equal(again.problems?.length, 2);
+      assert.match(again.problems?.[0] ?? '', /^Entry 8: .*control character/);
+    } finally {
+      h2.close();
+    }
+  });
+
+  it('importCaptured applies the capture rules and is idempotent (same file twice adds nothing)', async () => {
+    ctx.settings = { ...ctx.settings, excludePatterns: ['^secret-tool'] };
+    const lines: CapturedCommand[] = [
+      cmd('ls', { startedAt: T0 - 100 }),
+      cmd('ls', { startedAt: T0 - 100 }), // really run twice at the same second
+      cmd('secret-tool store x'),
+      cmd('echo bad\u0007'),
+      cmd(' leading space kept on import', { startedAt: T0 - 50 }),
+      cmd('export NPM_TOKEN=npm_abcdefghijklmnopqrstuvwxyz0123456789', { startedAt: T0 - 40 }),
+    ];
+    const first = await h.importCaptured(lines);
+    assert.equal(first.imported, 4);
+    assert.equal(first.skippedExcluded, 1);
+    assert.equal(first.skippedInvalid, 1);
+    const second = await h.importCaptured(lines);
+    assert.equal(second.imported, 0);
+    assert.equal(second.skippedDuplicates, 4);
+    const all = await h.exportAll();
+    assert.equal(all.length, 4);
+    assert.ok(all.some((e) => e.command.includes('[REDACTED:')));
+  });
+
+  it('stats and facets', async () => {
+    await seed();
+    const s = await h.stats();
+    assert.equal(s.total, 6);
+    assert.equal(s.deleted, 0);
+    assert.equal(s.failed, 2);
+    assert.equal(s.failureRate, 2 / 6);
+    assert.equal(s.byRisk.critical, 1);
+    assert.equal(s.byRisk.high, 1);
+    assert.equal(Object.values(s.perDay).reduce((a, b) => a + b, 0), 6);
+    assert.equal(Object.keys(s.perDay).length, 6);
+    assert.equal(s.perHour.length, 24);
+    assert.equal(s.perHour[new Date(T0).getHours()], 6);
+    const f = await h.facets();
+    assert.deepEqual(f.workspaces, ['app', 'ops', 'scratch']);
+    assert.ok(f.directories.includes('/home/u/app'));
+    assert.deepEqual(f.devices, ['device-1']);
+    assert.equal(f.sessions.length, 4);
+  });
+
+  it('doctor reports path, schema version, rows and integrity', async () => {
+    await seed();
+    await h.delete([(await h.latest(1))[0]?.id ?? '']);
+    const d = await h.doctor();
+    assert.equal(d.path, ctx.dbPath);
+    assert.equal(d.schemaVersion, 2);
+    assert.equal(d.rows, 5);
+    assert.equal(d.deleted, 1);
+    assert.equal(d.integrity, 'ok');
+    assert.equal(d.bytes, fs.statSync(ctx.dbPath).size);
+  });
+});
+
+function remoteEntry(id: string, command: string, createdAt: number, extra: Partial<HistoryEntry> = {}): HistoryEntry {
+  return {
+    id,
+    command,
+    prompt: '',
+    tags: [],
+    executed: true,
+    riskLevel: 'safe',
+    warnings: [],
+    deviceId: 'device-remote',
+    createdAt,
+    updatedAt: createdAt,
+    schemaVersion: 1,
+    ...extra,
+  };
+}
+
+describe('history sync port', () => {
+  let dir: string;
+  let h: HistoryService;
+  const clock = new FakeClock(T0);
+  const settings = { ...DEFAULT_SETTINGS };
+
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'caro-port-'));
+    h = await openHistory({ dbPath: path.join(dir, 'h.db'), vault: new MemoryKeyVault(), deviceId: 'me', settings: () => settings, logger: new MemoryLogger(), clock });
+  });
+  afterEach(() => {
+    h.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('queues nothing until queueing is on; then record/delete queue in the same transaction', async () => {
+    await h.record(cmd('before sync'));
+    assert.equal(await h.pendingCount(), 0);
+    h.setQueueing(true);
+    const r = await h.record(cmd('after sync', { startedAt: T0 + 1 }));
+    assert.ok(r.stored);
+    if (r.stored) await h.delete([r.entry.id]);
+    const pending = await h.pendingUploads(10);
+    assert.deepEqual(pending.map((p) => [p.op, p.entry.id]), [['create', r.stored ? r.entry.id : ''], ['delete', r.stored ? r.entry.id : '']]);
+    assert.ok(pending[1]?.entry.deletedAt !== undefined);
+    // A failing insert rolls the queue row back with it.
+    const queued = await h.pendingCount();
+    assert.throws(() => h.db.transaction(() => {
+      h.db.run("INSERT INTO sync_queue (operation, entity_type, entity_id, created_at) VALUES ('create', 'command', 'x', 1)");
+      h.db.run('INSERT INTO command_history (id) VALUES (NULL)');
+    }));
+    assert.equal(await h.pendingCount(), queued);
+  });
+
+  it('enqueueAllForUpload queues every record once; failures are counted and kept; uploads clear the queue and stamp syncedAt', async () => {
+    await h.record(cmd('one'));
+    await h.record(cmd('two', { startedAt: T0 + 1 }));
+    const [two] = await h.latest(1);
+    await h.delete([two?.id ?? '']);
+    assert.equal(await h.enqueueAllForUpload(), 2);
+    assert.equal(await h.enqueueAllForUpload(), 0, 'already queued');
+    const pending = await h.pendingUploads(10);
+    assert.deepEqual(pending.map((p) => p.op), ['create', 'delete']);
+    await h.markAttemptFailed(pending.map((p) => p.queueId), 'The sync server could not be reached.');
+    const row = h.db.get<{ attempts: number; error: string }>('SELECT attempts, error FROM sync_queue ORDER BY id LIMIT 1');
+    assert.deepEqual(row, { attempts: 1, error: 'The sync server could not be reached.' });
+    assert.equal(await h.pendingCount(), 2);
+    await h.markUploaded(pending.map((p) => p.queueId), T0 + 99);
+    assert.equal(await h.pendingCount(), 0);
+    const [one] = await h.latest(1);
+    assert.equal(one?.syncedAt, T0 + 99);
+  });
+
+  it('applyRemote is idempotent by id and a tombstone wins in either order', async () => {
+    const events: HistoryChange[] = [];
+    h.onDidChange((c) => events.push(c));
+    const a = remoteEntry('a', 'make build', T0 - 10);
+    const b = remoteEntry('b', 'make test', T0 - 9);
+    assert.deepEqual(await h.applyRemote([a, b]), { inserted: 2, deleted: 0, skipped: 0 });
+    assert.deepEqual(await h.applyRemote([a, b]), { inserted: 0, deleted: 0, skipped: 2 });
+    // delete after create
+    assert.deepEqual(await h.applyRemote([{ ...a, command: '', deletedAt: T0 }]), { inserted: 0, deleted: 1, skipped: 0 });
+    // tombstone first, create later: stays deleted
+    assert.deepEqual(await h.applyRemote([remoteEntry('c', '', T0 - 8, { deletedAt: T0 })]), { inserted: 0, deleted: 1, skipped: 0 });
+    assert.deepEqual(await h.applyRemote([remoteEntry('c', 'late create', T0 - 8)]), { inserted: 0, deleted: 0, skipped: 1 });
+    assert.deepEqual((await h.latest(10)).map((e) => e.id), ['b']);
+    assert.equal((await h.latest(1))[0]?.syncedAt, T0);
+    assert.equal(await h.pendingCount(), 0, 'remote changes are not queued');
+    assert.equal(events[0]?.origin, 'remote');
+    // unusable records are skipped, not fatal
+    assert.deepEqual(await h.applyRemote([{ id: '' } as HistoryEntry]), { inserted: 0, deleted: 0, skipped: 1 });
+  });
+});
