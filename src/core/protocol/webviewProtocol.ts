@@ -97,6 +97,8 @@ export interface TimelineItemDto {
 export interface StatsDto {
   total: number;
   failed: number;
+  /** failed / commands with a known exit status (0..1). */
+  failureRate: number;
   /** Oldest first, one entry per day that has commands (YYYY-MM-DD local time). */
   perDay: readonly { day: string; count: number }[];
   /** 24 buckets, hour of day 0..23. */

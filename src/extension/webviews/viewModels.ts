@@ -49,7 +49,7 @@ export function toStatsDto(s: HistoryStats): StatsDto {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([day, count]) => ({ day, count }));
   const perHour = Array.from({ length: 24 }, (_, h) => s.perHour[h] ?? 0);
-  return { total: s.total, failed: s.failed, perDay, perHour, byRisk: { ...s.byRisk } };
+  return { total: s.total, failed: s.failed, failureRate: s.failureRate, perDay, perHour, byRisk: { ...s.byRisk } };
 }
 
 export function toSyncStatusDto(s: SyncStatus | undefined): SyncStatusDto {

@@ -1,0 +1,11 @@
+import { render } from 'preact';
+import '../shared/base.css';
+import './history.css';
+import { connectToHost } from '../shared/host';
+import { HistoryApp, type HistoryViewState } from './historyApp';
+
+const root = document.getElementById('root');
+if (root) {
+  root.textContent = '';
+  render(<HistoryApp host={connectToHost<HistoryViewState>('history')} />, root);
+}
