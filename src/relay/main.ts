@@ -11,24 +11,28 @@ async function main(): Promise<void> {
     console.error(e instanceof Error ? e.message : String(e));
     process.exit(2);
   }
-  const relay = await startRelay({ port: args.port, host: args.host, dataDir: resolve(args.dataDir) });
-  // Tests and scripts parse this first line.
-  console.log(`Caro relay listening on ${relay.url} (data: ${relay.dbPath})`);
+  // Handlers first, so a signal that arrives while starting still shuts down cleanly.
+  const relayPromise = startRelay({ port: args.port, host: args.host, dataDir: resolve(args.dataDir) });
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`Caro relay stopping (${signal})`);
-    relay.stop().then(
-      () => process.exit(0),
-      (e: unknown) => {
-        console.error(e instanceof Error ? e.message : String(e));
-        process.exit(1);
-      },
-    );
+    relayPromise
+      .then((relay) => relay.stop())
+      .then(
+        () => process.exit(0),
+        (e: unknown) => {
+          console.error(e instanceof Error ? e.message : String(e));
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  const relay = await relayPromise;
+  // Tests and scripts parse this line.
+  console.log(`Caro relay listening on ${relay.url} (data: ${relay.dbPath})`);
 }
 
 main().catch((e: unknown) => {
