@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Sqlite3Static } from '@sqlite.org/sqlite-wasm';
+import { CaroError } from '../model/errors';
 import { installNodeFsVfs, NODE_FS_VFS_NAME } from './nodeFsVfs';
 
 type InitFn = (opts?: {
@@ -30,11 +31,21 @@ async function init(): Promise<Sqlite3Static> {
   const mod = (await import('@sqlite.org/sqlite-wasm')) as unknown as { default: InitFn } | InitFn;
   const initFn: InitFn = typeof mod === 'function' ? mod : mod.default;
   const bundled = bundledWasmPath();
-  const sqlite3 = await initFn({
-    ...(bundled ? { locateFile: (file: string) => path.join(path.dirname(bundled), file) } : {}),
-    print: () => {},
-    printErr: () => {},
-  });
+  let sqlite3: Sqlite3Static;
+  try {
+    sqlite3 = await initFn({
+      ...(bundled ? { locateFile: (file: string) => path.join(path.dirname(bundled), file) } : {}),
+      print: () => {},
+      printErr: () => {},
+    });
+  } catch (e) {
+    throw new CaroError(
+      'internal',
+      'Caro History could not load its database engine (sqlite3.wasm is missing or damaged).',
+      'Reinstall or update the Caro History extension.',
+      { cause: e },
+    );
+  }
   // oo1 prints every failed step (e.g. "busy") to the console; we turn those into CaroErrors instead.
   try {
     const config = (sqlite3 as unknown as { config?: Record<string, unknown> }).config;
