@@ -1,18 +1,14 @@
-/** `caro-history` CLI entry. */
-async function main(argv: string[]): Promise<number> {
-  const [command] = argv;
-  if (!command || command === 'help' || command === '--help') {
-    console.log('usage: caro-history <export|import|search|stats|doctor|sync> [options]');
-    return 0;
-  }
-  console.error(`Unknown command "${command}". Run "caro-history help" for the list.`);
-  return 2;
-}
+/** `caro-history` CLI entry (dist/cli.js). All logic is in cliApp.ts so tests can also run it in-process. */
+import { runCli } from './cliApp';
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+runCli(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+    // Let stdout/stderr drain; if a stray handle kept the process alive, still exit.
+    setTimeout(() => process.exit(code), 2_000).unref();
+  },
   (e: unknown) => {
-    console.error(e instanceof Error ? e.message : String(e));
+    process.stderr.write(`Unexpected error: ${e instanceof Error ? e.name : 'error'}\n`);
     process.exit(1);
   },
 );

@@ -92,7 +92,7 @@ describe('transfer: export format', () => {
     assert.equal(got.length, 3);
     assert.deepEqual(
       { id: got[0]?.id, prompt: got[0]?.prompt, command: got[0]?.command, success: got[0]?.success, createdAt: got[0]?.createdAt, deviceId: got[0]?.deviceId },
-      { id: '7d3c1f0e-5b1a-4c2d-9e8f-0a1b2c3d4e5f', prompt: 'list all files in current directory', command: 'ls -la', success: true, createdAt: Date.UTC(2025, 11, 19, 15, 30), deviceId: 'imported' },
+      { id: '7d3c1f0e-5b1a-4c2d-9e8f-0a1b2c3d4e5f', prompt: 'list all files in current directory', command: 'ls -la', success: true, createdAt: Date.UTC(2025, 11, 19, 15, 30), deviceId: '' },
     );
     assert.equal(got[1]?.command, 'export GITHUB_TOKEN=[REDACTED:github-pat]');
     assert.equal(got[1]?.exitCode, 1);

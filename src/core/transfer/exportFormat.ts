@@ -244,7 +244,8 @@ function parseCommand(c: unknown, at: string): HistoryEntry {
     executed,
     riskLevel,
     warnings,
-    deviceId: optionalString(c, 'deviceId', at) ?? 'imported',
+    // Empty = "this device": the history service fills in its own id.
+    deviceId: optionalString(c, 'deviceId', at) ?? '',
     createdAt,
     updatedAt,
     schemaVersion,

@@ -1,0 +1,27 @@
+import type { KeyVault } from '../core/crypto/keyVault';
+import type { HistoryService } from '../core/history/historyService';
+import type { Settings } from '../core/settings/settings';
+import type { Logger } from '../core/util/logger';
+import type { CliHome } from './cliHome';
+
+/** Where a CLI command writes. Tests capture these; main.ts binds them to process.stdout/stderr. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/**
+ * What every CLI command (including `caro-history sync …` in syncCli.ts) gets: the home folder, the 0600 file vault,
+ * validated settings and a lazily opened history (opened at most once, closed by the CLI on exit).
+ */
+export interface CliContext {
+  home: CliHome;
+  io: CliIo;
+  env: NodeJS.ProcessEnv;
+  vault: KeyVault;
+  logger: Logger;
+  settings: Settings;
+  deviceId: string;
+  /** Opens (once) the encrypted history in `home.dbPath`. */
+  openHistory(): Promise<HistoryService>;
+}

@@ -1,0 +1,87 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { EXIT_ERROR, EXIT_OK, EXIT_USAGE, runCli } from '../../src/cli/cliApp';
+
+/** The CLI's argument handling and messages, run in-process (same code as the binary, without process start-up). */
+async function runAsync(home: string, args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(args, { env: { CARO_HISTORY_HOME: home }, io: { out: (t) => void (out += t), err: (t) => void (err += t) } });
+  return { code, out, err };
+}
+
+describe('caro-history CLI (in-process)', function () {
+  this.timeout(60_000);
+  let home: string;
+  beforeEach(() => {
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'caro-cli-ip-'));
+  });
+  afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
+
+  it('usage errors exit 2 and name the problem', async () => {
+    const cases: [string[], RegExp][] = [
+      [['search'], /search needs the text/],
+      [['search', 'x', '--limit', 'lots'], /--limit must be a whole number/],
+      [['search', 'x', '--limit'], /--limit needs a value/],
+      [['import'], /import needs exactly one file/],
+      [['import', 'a', 'b'], /import needs exactly one file/],
+      [['import', 'f', '--format', 'csv'], /--format must be json, bash, zsh, fish or auto/],
+      [['export', '--bogus'], /"export" has no option --bogus/],
+      [['export', 'file.json'], /use --out FILE/],
+      [['stats', '--json=yes'], /does not take a value/],
+    ];
+    for (const [args, pattern] of cases) {
+      const r = await runAsync(home, args);
+      assert.equal(r.code, EXIT_USAGE, args.join(' '));
+      assert.match(r.err, pattern);
+      assert.match(r.err, /Run "caro-history help" for usage\./);
+    }
+  });
+
+  it('help and --help on a command print usage and exit 0', async () => {
+    for (const args of [[], ['help'], ['--help'], ['search', '--help']]) {
+      const r = await runAsync(home, args);
+      assert.equal(r.code, EXIT_OK);
+      assert.match(r.out, /Exit codes: 0 ok, 1 something went wrong/);
+    }
+  });
+
+  it('applies exclude patterns and retention from settings.json on shell-history import, and reports them', async () => {
+    const now = Date.now();
+    fs.writeFileSync(path.join(home, 'settings.json'), JSON.stringify({ excludePatterns: ['^vault ', '('], retentionDays: 30 }));
+    const file = path.join(home, 'hist');
+    const e = (ago: number) => Math.floor((now - ago) / 1000);
+    fs.writeFileSync(file, `#${e(40 * 86_400_000)}\nold command\n#${e(1000)}\nvault read secret/db\n#${e(500)}\nmake test\n`);
+    const r = await runAsync(home, ['import', file, '--format', 'bash']);
+    assert.equal(r.code, EXIT_OK, r.err);
+    assert.match(r.err, /"caroHistory\.excludePatterns" entry 2 is not a valid regular expression/);
+    assert.match(r.out, /Imported 2 commands from bash history .* 1 left out by your exclude patterns\./);
+    assert.match(r.err, /1 of these commands are older than your retention period \(30 days\)/);
+    const s = await runAsync(home, ['search', 'e', '--json']);
+    const cmds = (JSON.parse(s.out) as { command: string }[]).map((c) => c.command);
+    assert.deepEqual(cmds, ['make test'], 'the excluded command was never stored; the old one was pruned on the next open');
+  });
+
+  it('prints "no commands" for an empty result and exits 0; stats works on an empty history', async () => {
+    const r = await runAsync(home, ['search', 'nothing-like-this']);
+    assert.equal(r.code, EXIT_OK);
+    assert.match(r.err, /No commands contain "nothing-like-this"/);
+    const st = await runAsync(home, ['stats']);
+    assert.equal(st.code, EXIT_OK);
+    assert.match(st.out, /Commands: +0/);
+  });
+
+  it('export refuses a missing folder with a runtime error (exit 1), writing nothing', async () => {
+    const r = await runAsync(home, ['export', '--out', path.join(home, 'no', 'such', 'dir', 'x.json')]);
+    assert.equal(r.code, EXIT_ERROR);
+    assert.match(r.err, /^Error: The folder .* does not exist\.\nCreate it first/);
+  });
+
+  it('sync without a sync module reports it instead of crashing', async () => {
+    const r = await runAsync(home, ['sync', 'status']);
+    assert.equal(r.code, EXIT_USAGE);
+    assert.match(r.err, /not available/);
+  });
+});
