@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type ConsoleMessage, type Frame, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type ConsoleMessage, type Frame, type Page } from 'playwright-core';
 import type { TestHookState } from '../../../src/extension/testHooks';
 import { freePort } from './ports';
 import { ProcessGroup } from './processGroup';
@@ -15,8 +15,8 @@ export const RESULTS_DIR = join(repoRoot, 'test-results', 'e2e');
 export interface LaunchOptions {
   /** Short name used in folders and screenshot file names, e.g. "capture" or "device-a". */
   name: string;
-  /** The packaged extension to install (see ensureVsix). */
-  vsix: string;
+  /** The packaged extension to install (see ensureVsix); undefined = a bare VS Code (benchmark baseline). */
+  vsix: string | undefined;
   /** Extra user settings (merged over the harness defaults). */
   settings?: Record<string, unknown>;
   /** Files to create in the workspace folder (relative path → content). */
@@ -71,7 +71,7 @@ export class VsCodeInstance {
     readonly port: number,
     readonly runtime: RuntimePaths,
     private readonly server: ProcessGroup,
-    readonly browser: Browser,
+    readonly browser: BrowserContext,
     readonly page: Page,
   ) {}
 
@@ -128,7 +128,7 @@ export class VsCodeInstance {
     delete env['VSCODE_IPC_HOOK_CLI'];
     const common = ['--config', runtime.config, '--user-data-dir', d('user-data'), '--extensions-dir', d('extensions')];
 
-    if (!opts.reuseDir) {
+    if (!opts.reuseDir && opts.vsix) {
       const r = spawnSync(runtime.node, [runtime.codeServer, ...common, '--install-extension', opts.vsix], {
         env,
         encoding: 'utf8',
@@ -139,7 +139,10 @@ export class VsCodeInstance {
       }
     }
 
-    const port = await freePort();
+    // Same device again (reuseDir): same port and browser profile, so origin-scoped browser storage survives.
+    const portFile = d('port');
+    const port = opts.reuseDir && existsSync(portFile) ? Number(readFileSync(portFile, 'utf8')) : await freePort();
+    writeFileSync(portFile, String(port));
     const server = ProcessGroup.start(
       `code-server (${opts.name})`,
       runtime.node,
@@ -159,12 +162,14 @@ export class VsCodeInstance {
       ],
       { env, cwd: d('workspace') },
     );
-    let browser: Browser | undefined;
+    let context: BrowserContext | undefined;
     try {
       await server.waitForOutput('HTTP server listening on', 60_000);
-      browser = await chromium.launch({
+      context = await chromium.launchPersistentContext(d('browser-profile'), {
         executablePath: CHROMIUM,
         headless: true,
+        viewport: { width: 1400, height: 860 },
+        colorScheme: 'dark',
         args: [
           '--no-sandbox',
           '--disable-gpu',
@@ -174,15 +179,15 @@ export class VsCodeInstance {
           '--no-first-run',
         ],
       });
-      const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, colorScheme: 'dark' });
       await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `http://127.0.0.1:${port}` });
-      const page = await context.newPage();
+      const browser = context;
+      const page = context.pages()[0] ?? (await context.newPage());
       const instance = new VsCodeInstance(opts.name, dir, port, runtime, server, browser, page);
       page.on('console', (m) => instance.onConsole(m));
       await instance.open();
       return instance;
     } catch (e) {
-      await browser?.close().catch(() => undefined);
+      await context?.close().catch(() => undefined);
       await server.stop();
       throw e;
     }
@@ -255,6 +260,23 @@ export class VsCodeInstance {
     return this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').evaluateAll((rows) =>
       rows.map((r) => (r.getAttribute('aria-label') ?? r.textContent ?? '').trim()),
     );
+  }
+
+  /** Picks a file in VS Code's simple file dialog (what code-server shows for showOpenDialog) by typing its path. */
+  async pickFileInDialog(path: string): Promise<void> {
+    const input = this.quickInput();
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(path);
+    await waitFor('the file dialog to accept the path', async () => (await input.inputValue()) === path);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Resident memory (MB) of this window's extension host, from /proc. */
+  extensionHostRssMb(): number | undefined {
+    const pid = this.extensionHostPid();
+    if (!pid) return undefined;
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : undefined;
   }
 
   /** The visible quick input (palette, input box, quick pick). */
@@ -389,7 +411,7 @@ export class VsCodeInstance {
 
   /** Process id of this window's extension host (for memory readings). */
   extensionHostPid(): number | undefined {
-    const r = spawnSync('pgrep', ['-g', String(this.serverPid), '-f', 'type=extensionHost'], { encoding: 'utf8' });
+    const r = spawnSync('pgrep', ['-n', '-g', String(this.serverPid), '-f', 'type=extensionHost'], { encoding: 'utf8' });
     const pid = Number(r.stdout.trim().split('\n')[0]);
     return Number.isFinite(pid) && pid > 0 ? pid : undefined;
   }
