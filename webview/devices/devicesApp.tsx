@@ -51,7 +51,7 @@ export function DevicesApp({ host }: { host: HostConnection<unknown> }): JSX.Ele
 
   return (
     <div class="devices-app" aria-busy={busy !== undefined}>
-      {error ? (
+      {error && !(state.status.lastError && error.startsWith(state.status.lastError.message)) ? (
         <div class="notice error" role="alert">
           <span class="codicon codicon-error" aria-hidden="true" />
           <span class="grow">{error}</span>
