@@ -185,7 +185,7 @@ function DeviceItem({ device, busy, act, host }: { device: DeviceDto } & Omit<Pa
             ref={input}
             class="text"
             aria-label="Device name"
-            maxLength={100}
+            maxLength={64}
             value={name}
             onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)}
             onKeyDown={(e) => {

@@ -27,8 +27,8 @@ export const PROTOCOL_LIMITS = {
   maxField: 4_096,
   /** Search text typed by the user. */
   maxQueryText: 1_000,
-  /** Device names. */
-  maxDeviceName: 100,
+  /** Device names (the deviceName setting allows 64). */
+  maxDeviceName: 64,
   /** Explicitly selected ids in one bulk delete/export (select-all uses a filter instead). */
   maxIds: 10_000,
   /** Rows per page request. */
