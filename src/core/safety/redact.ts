@@ -84,15 +84,52 @@ function envKind(name: string): string | null {
   return ENV_SECRET_NAME.test(upper) ? 'secret-env' : null;
 }
 
-const MYSQL_CLIENT = /(?:^|[\s/])(?:mysql\w*|mariadb[\w-]*|mysqlsh)(?=\s)/;
-const SSHPASS = /(?:^|[\s/])sshpass(?=\s)/;
+/** Separator positions and per-segment program words of the text being redacted (cleared after each call). */
+let separatorCache: { text: string; positions: number[]; words: Map<number, Set<string>> } | undefined;
 
-/** The simple command (between ; & | newline) that contains `index`. */
-function segmentAt(text: string, index: number): string {
-  let start = index;
-  while (start > 0 && !';&|\n'.includes(text[start - 1] ?? '')) start -= 1;
-  return text.slice(start, index);
+/**
+ * The words (basenames, lower case) of the simple command (between ; & | newline) that contains `index`.
+ * Binary search plus a per-segment cache, so thousands of matches in one command stay linear.
+ */
+function segmentWords(text: string, index: number): Set<string> {
+  if (separatorCache?.text !== text) {
+    const positions: number[] = [];
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 59 /* ; */ || c === 38 /* & */ || c === 124 /* | */ || c === 10 /* \n */) positions.push(i);
+    }
+    separatorCache = { text, positions, words: new Map() };
+  }
+  const { positions, words } = separatorCache;
+  let lo = 0;
+  let hi = positions.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((positions[mid] as number) < index) lo = mid + 1;
+    else hi = mid;
+  }
+  const start = lo > 0 ? (positions[lo - 1] as number) + 1 : 0;
+  let set = words.get(start);
+  if (!set) {
+    const end = lo < positions.length ? (positions[lo] as number) : text.length;
+    set = new Set(
+      text
+        .slice(start, end)
+        .split(/\s+/)
+        .map((w) => w.replace(/^.*\//, '').replace(/^['"]|['"]$/g, '').toLowerCase()),
+    );
+    words.set(start, set);
+  }
+  return set;
 }
+
+function hasProgram(words: Set<string>, re: RegExp): boolean {
+  for (const w of words) if (re.test(w)) return true;
+  return false;
+}
+
+const MYSQL_CLIENT = /^(?:mysql\w*|mariadb[\w-]*|mysqlsh)$/;
+const LOGIN_TOOL = /^(?:docker|podman|buildah|skopeo|nerdctl|helm|oras)$/;
 
 function flagIsSecret(name: string): boolean {
   const n = name.toLowerCase();
@@ -134,6 +171,15 @@ const RULES: Rule[] = [
   { kind: 'anthropic-key', re: /\bsk-ant-[A-Za-z0-9_-]{20,}/g },
   { kind: 'openai-key', re: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g, accept: (m) => (looksRandom(m[0], 20) ? undefined : null) },
   { kind: 'huggingface-token', re: /\bhf_[A-Za-z0-9]{30,}\b/g },
+  { kind: 'sendgrid-key', re: /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b/g },
+  { kind: 'digitalocean-token', re: /\bdo[por]_v1_[a-f0-9]{64}\b/g },
+  { kind: 'vault-token', re: /\bhv[sbr]\.[A-Za-z0-9_-]{24,}/g },
+  { kind: 'shopify-token', re: /\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b/g },
+  { kind: 'age-secret-key', re: /\bAGE-SECRET-KEY-1[0-9A-Z]{58}\b/g },
+  { kind: 'telegram-bot-token', re: /(?<!\d)\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/g },
+  { kind: 'databricks-token', re: /\bdapi[a-f0-9]{32}(?:-\d)?\b/g },
+  { kind: 'doppler-token', re: /\bdp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,}/g },
+  { kind: 'google-oauth-token', re: /\bya29\.[0-9A-Za-z_-]{20,}/g },
   { kind: 'jazz-secret', re: /\b(?:sealerSecret|signerSecret|keySecret|agentSecret)_z[1-9A-HJ-NP-Za-km-z]{20,}/g },
   { kind: 'jwt', re: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g },
 
@@ -210,15 +256,38 @@ const RULES: Rule[] = [
     re: new RegExp(String.raw`(?<=\s)-p(?:\s+)?` + VALUE, 'g'),
     group: 1,
     accept: (m, text) => {
-      const seg = segmentAt(text, m.index);
       const attached = !/^-p\s/.test(m[0]);
       const value = unquote(m[1] ?? '');
       if (value === '' || isReference(value)) return null;
-      if (SSHPASS.test(seg)) return undefined;
-      if (attached && MYSQL_CLIENT.test(seg)) return undefined;
+      const words = segmentWords(text, m.index);
+      if (words.has('sshpass')) return undefined;
+      if (attached && hasProgram(words, MYSQL_CLIENT)) return undefined;
       return null;
     },
   },
+  // Tools whose short option takes a password as the next word: docker/podman login -p, redis-cli -a, sqlcmd/bcp -P,
+  // ldapsearch & co -w, openssl -pass pass:…, smbclient -U user%password.
+  {
+    kind: 'password-flag',
+    re: new RegExp(String.raw`(?<=\s)(-p|-a|-P|-w|--pass|-pass(?:in|out)?|-passin|-passout)\s+` + VALUE, 'g'),
+    group: 2,
+    accept: (m, text) => {
+      const flag = m[1] ?? '';
+      let value = unquote(m[2] ?? '');
+      if (value === '' || isReference(value) || value.startsWith('-')) return null;
+      const words = segmentWords(text, m.index);
+      if (flag === '-p' && words.has('login') && hasProgram(words, LOGIN_TOOL)) return undefined;
+      if (flag === '-a' && words.has('redis-cli')) return undefined;
+      if (flag === '-P' && hasProgram(words, /^(?:sqlcmd|bcp|osql|isql)$/)) return undefined;
+      if (flag === '-w' && hasProgram(words, /^ldap(?:search|modify|add|delete|passwd|whoami|compare|modrdn)$/)) return undefined;
+      if (/^-(?:-?pass|passin|passout)$/.test(flag) && words.has('openssl')) {
+        value = value.replace(/^pass:/, '');
+        return /^(?:env|file|fd):|^stdin$/.test(value) ? null : undefined;
+      }
+      return null;
+    },
+  },
+  { kind: 'password-flag', re: /(?<=\s)-U\s+['"]?[^\s%'"]{1,100}%([^\s'"]{1,200})/g, group: 1 },
   // curl -u user:password / --user user:password → password only.
   {
     kind: 'basic-auth',
@@ -291,7 +360,12 @@ function collect(text: string): Span[] {
 /** Replaces secrets by `[REDACTED:<kind>]`. Pure; safe on any string. */
 export function redactSecrets(command: string): RedactionResult {
   if (command === '') return { text: command, kinds: [] };
-  const spans = collect(command);
+  let spans: Span[];
+  try {
+    spans = collect(command);
+  } finally {
+    separatorCache = undefined; // do not keep command text alive between calls
+  }
   if (spans.length === 0) return { text: command, kinds: [] };
   spans.sort((a, b) => a.start - b.start || b.end - a.end || a.priority - b.priority);
   let out = '';

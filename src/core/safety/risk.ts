@@ -64,7 +64,8 @@ function analyse(command: string, out: Findings, depth: number): void {
 
 function maskedRules(masked: string, out: Findings): void {
   // Fork bomb: :(){ :|:& };:  and named variants  bomb(){ bomb|bomb& };bomb
-  if (/([A-Za-z_:][\w:]*)\s*\(\)\s*\{\s*\1\s*\|\s*\1\s*&\s*\}/.test(masked) || /:\|:&/.test(masked)) {
+  // (Name bounded and anchored at a word start so a 10 KB word cannot cause quadratic backtracking.)
+  if (/(?<![\w:])([A-Za-z_:][\w:]{0,63})[ \t]{0,8}\(\)\s{0,8}\{\s{0,8}\1\s{0,8}\|\s{0,8}\1\s{0,8}&\s{0,8}\}/.test(masked) || /:\|:&/.test(masked)) {
     out.add('critical', 'Fork bomb: starts processes until the machine stops responding');
   }
   // (crontab -l; echo "…") | crontab -
