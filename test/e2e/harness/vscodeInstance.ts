@@ -110,7 +110,17 @@ export class VsCodeInstance {
       mkdirSync(join(d('workspace'), rel, '..'), { recursive: true });
       writeFileSync(join(d('workspace'), rel), content);
     }
-    writeFileSync(d('home/.bashrc'), 'PS1="\\w \\$ "\nHISTFILE=/dev/null\n');
+    writeFileSync(
+      d('home/.bashrc'),
+      [
+        'PS1="\\w \\$ "',
+        'HISTFILE=/dev/null',
+        // Guards: scenarios type "critical-risk" commands to test confirmations; they must never do anything.
+        'mkfs.ext4() { echo "caro-e2e guard: mkfs.ext4 blocked"; return 1; }',
+        'kubectl() { echo "caro-e2e guard: kubectl blocked"; return 1; }',
+        '',
+      ].join('\n'),
+    );
 
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -242,7 +252,13 @@ export class VsCodeInstance {
   /** Runs a command from the palette by its exact title (F1, type, pick the row with that label). */
   async runCommand(title: string): Promise<void> {
     const page = this.page;
-    await page.keyboard.press('Escape');
+    // Close an open quick input first; never send a stray Escape to a focused terminal (readline would take ESC+key
+    // as a Meta chord and mangle the next insert).
+    const widget = page.locator('.quick-input-widget');
+    if (await widget.isVisible().catch(() => false)) {
+      await page.keyboard.press('Escape');
+      await widget.waitFor({ state: 'hidden', timeout: 5000 });
+    }
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ state: 'visible', timeout: 10_000 });
@@ -330,6 +346,15 @@ export class VsCodeInstance {
       .catch(() => '');
   }
 
+  /** Empties the prompt line without running it (readline Ctrl+U; Ctrl+C would be reported as an execution). */
+  async clearPromptLine(): Promise<void> {
+    await this.focusTerminal();
+    await this.page.keyboard.press('Control+u');
+    await waitFor('an empty prompt line', async () => /\$$/.test(await this.terminalPromptLine()), {
+      describe: () => this.terminalPromptLine(),
+    });
+  }
+
   /** The last non-empty line of the terminal (the prompt line while nothing runs). */
   async terminalPromptLine(): Promise<string> {
     const lines = (await this.readTerminal()).split('\n').filter((l) => l.trim() !== '');
@@ -360,6 +385,30 @@ export class VsCodeInstance {
         })),
       )
       .catch(() => []);
+  }
+
+  /** Right-clicks the tree row labelled `label` and picks `action` from its context menu. */
+  async treeRowAction(label: string, action: string): Promise<void> {
+    const row = this.page.locator('.sidebar .pane-body .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: label }) }).first();
+    await row.waitFor({ state: 'visible', timeout: 10_000 });
+    await row.click({ button: 'right' });
+    const item = this.page.locator('.context-view .monaco-menu .action-item', { hasText: action }).first();
+    await item.waitFor({ state: 'visible', timeout: 10_000 });
+    await item.click();
+  }
+
+  /** Text of the open (custom-style) dialog, or undefined when none is open. */
+  async dialogText(): Promise<string | undefined> {
+    const box = this.page.locator('.monaco-dialog-box');
+    if (!(await box.isVisible().catch(() => false))) return undefined;
+    return ((await box.textContent()) ?? '').trim();
+  }
+
+  async clickDialogButton(label: string): Promise<void> {
+    const button = this.page.locator('.monaco-dialog-box .dialog-buttons a.monaco-button', { hasText: label }).first();
+    await button.waitFor({ state: 'visible', timeout: 10_000 });
+    await button.click();
+    await this.page.locator('.monaco-dialog-box').waitFor({ state: 'hidden', timeout: 10_000 });
   }
 
   /** Text of the empty-state ("viewsWelcome") content of a side-bar pane. */
