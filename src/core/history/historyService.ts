@@ -30,6 +30,8 @@ import {
   asRisk,
   decodeRow,
   encodeEntry,
+  rowsAsJsonSql,
+  rowsFromJson,
 } from './historyRecordCodec';
 import type { HistorySyncPort, PendingUpload } from './historySyncPort';
 import { SearchIndex, riskRankOf } from './searchIndex';
@@ -277,8 +279,9 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
 
   async latest(limit: number): Promise<HistoryEntry[]> {
     const n = clampLimit(limit);
-    const rows = this.db.all<CommandRow>(
-      `SELECT ${COLUMNS} FROM command_history WHERE deleted_at IS NULL ORDER BY created_at DESC LIMIT ?`,
+    const rows = this.selectRows(
+      'FROM command_history WHERE deleted_at IS NULL ORDER BY created_at DESC LIMIT ?',
+      'created_at DESC, rid DESC',
       [n],
     );
     return this.decodeRows(rows);
@@ -295,12 +298,15 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
     return { items: this.fetchByIds(ids), total };
   }
 
+  private selectRows(from: string, orderBy: string, params: readonly (string | number)[]): CommandRow[] {
+    return rowsFromJson(this.db.get<{ j: string | null }>(rowsAsJsonSql(from, orderBy), params)?.j);
+  }
+
   private fetchByIds(ids: readonly string[]): HistoryEntry[] {
     if (ids.length === 0) return [];
-    const rows = this.db.all<CommandRow>(
-      `SELECT ${COLUMNS} FROM command_history WHERE id IN (SELECT value FROM json_each(?))`,
-      [JSON.stringify(ids)],
-    );
+    const rows = this.selectRows('FROM command_history WHERE id IN (SELECT value FROM json_each(?))', 'rid', [
+      JSON.stringify(ids),
+    ]);
     const byId = new Map(this.decodeRows(rows).map((e) => [e.id, e]));
     return ids.map((id) => byId.get(id)).filter((e): e is HistoryEntry => e !== undefined);
   }
@@ -639,9 +645,7 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
 
   /** Every live entry, oldest first. Entries that cannot be decrypted are left out and logged. */
   async exportAll(): Promise<HistoryEntry[]> {
-    const rows = this.db.all<CommandRow>(
-      `SELECT ${COLUMNS} FROM command_history WHERE deleted_at IS NULL ORDER BY created_at, rowid`,
-    );
+    const rows = this.selectRows('FROM command_history WHERE deleted_at IS NULL', 'created_at, rid', []);
     const out = this.decodeRows(rows);
     if (out.length < rows.length) {
       this.logger.warn(`export: ${rows.length - out.length} entries could not be decrypted and were left out`);
@@ -694,10 +698,9 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
       const queue = this.db.all<{ id: number; operation: string; entity_id: string }>(
         `SELECT id, operation, entity_id FROM sync_queue WHERE entity_type = '${ENTITY}' ORDER BY id LIMIT ?`, [n]);
       if (queue.length === 0) return;
-      const rows = this.db.all<CommandRow>(
-        `SELECT ${COLUMNS} FROM command_history WHERE id IN (SELECT value FROM json_each(?))`,
-        [JSON.stringify(queue.map((q) => q.entity_id))],
-      );
+      const rows = this.selectRows('FROM command_history WHERE id IN (SELECT value FROM json_each(?))', 'rid', [
+        JSON.stringify(queue.map((q) => q.entity_id)),
+      ]);
       const byId = new Map(this.decodeRows(rows).map((e) => [e.id, e]));
       for (const q of queue) {
         const entry = byId.get(q.entity_id);

@@ -29,6 +29,7 @@ const SQLITE_IOERR = 10;
  */
 export class SqliteDatabase {
   private readonly statements = new Map<string, PreparedStatement>();
+  private readonly columnNames = new Map<string, string[]>();
   private depth = 0;
   private closed = false;
   /** Set by openCaroDatabase when an unreadable file was moved aside to open a fresh one. */
@@ -99,7 +100,7 @@ export class SqliteDatabase {
     const stmt = this.prepare(sql);
     try {
       bindParams(stmt, params);
-      return stmt.step() ? (stmt.get({}) as T) : undefined;
+      return stmt.step() ? (this.rowObject(sql, stmt) as T) : undefined;
     } catch (e) {
       throw translateError(e, this.path);
     } finally {
@@ -112,7 +113,7 @@ export class SqliteDatabase {
     const rows: T[] = [];
     try {
       bindParams(stmt, params);
-      while (stmt.step()) rows.push(stmt.get({}) as T);
+      while (stmt.step()) rows.push(this.rowObject(sql, stmt) as T);
       return rows;
     } catch (e) {
       throw translateError(e, this.path);
@@ -204,7 +205,24 @@ export class SqliteDatabase {
       }
     }
     this.statements.clear();
+    this.columnNames.clear();
     this.db.close();
+  }
+
+  /**
+   * Row as an object. Built from get([]) with the column names read once per statement: oo1's get({}) looks every
+   * column name up again for every row (measured 4-5x slower).
+   */
+  private rowObject(sql: string, stmt: PreparedStatement): Record<string, SqlValue> {
+    let names = this.columnNames.get(sql);
+    if (!names) {
+      names = stmt.getColumnNames();
+      this.columnNames.set(sql, names);
+    }
+    const values = stmt.get([]);
+    const row: Record<string, SqlValue> = {};
+    for (let i = 0; i < names.length; i++) row[names[i] as string] = values[i] as SqlValue;
+    return row;
   }
 
   private prepare(sql: string): PreparedStatement {
