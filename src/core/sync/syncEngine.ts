@@ -89,6 +89,8 @@ export interface SyncEngineOptions {
   connectTimeoutMs?: number;
   /** How long to wait for the relay to acknowledge an upload before retrying later. Default 20 s. */
   uploadAckTimeoutMs?: number;
+  /** Phrase → identity (Argon2id + HKDF). Tests pass a memoised one so several devices share one derivation. */
+  deriveIdentity?: (phrase: string, crypto: CryptoProvider) => Promise<SyncIdentity>;
 }
 
 const PEER_ID = 'caro-relay';
@@ -403,13 +405,13 @@ export class SyncEngine implements SyncApi {
 
   /**
    * Logs in with the identity over an open socket (decision 6: log in first). If the account is confirmed absent by
-   * the connected relay: 'fail' throws noSyncedHistory, 'create' creates it, 'recreate' creates it and queues all
-   * local history (the relay lost its data or is a new server).
+   * the connected relay: 'fail' throws noSyncedHistory, 'recreate' creates it and queues all local history (the relay
+   * lost its data or is a new server). 'fresh' (a phrase just generated from new random bits) creates directly.
    */
   private async login(
     identity: SyncIdentity,
     ws: AnyWebSocket,
-    opts: { createIfMissing: 'fail' | 'create' | 'recreate' },
+    opts: { createIfMissing: 'fail' | 'recreate' | 'fresh' },
   ): Promise<Connection | undefined> {
     const crypto = await jazzCrypto();
     const tracker: { conn?: Connection; closed: boolean } = { closed: false };
@@ -431,6 +433,10 @@ export class SyncEngine implements SyncApi {
     let node: LocalNode;
     let created = false;
     try {
+      if (opts.createIfMissing === 'fresh') {
+        // A phrase generated from 256 fresh random bits cannot have an account yet: skip the (slow) login probe.
+        throw new Error('Account unavailable from all peers (new random identity)');
+      }
       node = await LocalNode.withLoadedAccount({
         accountID: identity.accountId,
         accountSecret: identity.agentSecret,
@@ -444,11 +450,16 @@ export class SyncEngine implements SyncApi {
         throw e;
       }
       if (tracker.closed) throw unreachableError(this.opts.settings().syncServerUrl, 'connection lost');
-      ws.close();
-      if (opts.createIfMissing === 'fail') throw noSyncedHistory();
+      if (opts.createIfMissing === 'fail') {
+        ws.close();
+        throw noSyncedHistory();
+      }
       // Confirmed absent from a connected relay: creating is safe (no second root for an existing account).
       const now = this.clock.now();
-      liveSocket = await this.openSocket(this.relayUrl());
+      if (opts.createIfMissing !== 'fresh') {
+        ws.close();
+        liveSocket = await this.openSocket(this.relayUrl());
+      }
       const result = await LocalNode.withNewlyCreatedAccount({
         creationProps: { name: 'Caro History' },
         peers: [peerFor(liveSocket)],
@@ -765,8 +776,6 @@ export class SyncEngine implements SyncApi {
         }),
       );
       setValue(conn.handles.profile, 'deviceCount', this.knownDeviceIds(conn).length);
-    } else if (existing.name !== this.deviceName() && !this.state.get('deviceName')) {
-      this.state.set('deviceName', existing.name);
     }
     if (now - this.lastSeenWrite >= SEEN_INTERVAL_MS) {
       setValue(devices, `seen:${this.deviceId}`, now);
@@ -780,7 +789,16 @@ export class SyncEngine implements SyncApi {
 
   private async pullDevices(conn: Connection): Promise<void> {
     const removedAt = getNumber(conn.handles.devices, `removed:${this.deviceId}`);
-    if (removedAt !== undefined) await this.remoteStopped('removed');
+    if (removedAt !== undefined) {
+      await this.remoteStopped('removed');
+      return;
+    }
+    // A rename made on another device becomes this device's name.
+    const mine = readDeviceInfo(openRecord(conn.identity.deviceKey, 'device', this.deviceId, getString(conn.handles.devices, this.deviceId)));
+    if (mine && mine.name !== this.deviceName()) {
+      this.state.set('deviceName', mine.name);
+      this.setStatus({});
+    }
   }
 
   async devices(): Promise<DeviceInfo[]> {
@@ -914,8 +932,8 @@ export class SyncEngine implements SyncApi {
       openRecord(conn.identity.preferenceKey, 'preferences', this.deviceId, getString(conn.handles.preferences, this.deviceId)),
     );
     const localList: PreferenceRegister[] = [...local.values()];
-    if (!sameValue(sortRegs(relayCopy), sortRegs(localList))) await this.pushPreferences(conn);
     if (anyChange) this.prefsEmitter.fire(changed as SyncedPreferences);
+    if (!sameValue(sortRegs(relayCopy), sortRegs(localList))) await this.pushPreferences(conn);
   }
 
   /** The merged synced preferences as this device knows them. */
@@ -1008,10 +1026,10 @@ export class SyncEngine implements SyncApi {
       }
       const url = this.relayUrl();
       const phrase = generatePhrase();
-      const identity = await identityFromPhrase(phrase, await jazzCrypto());
+      const identity = await this.derive(phrase);
       const ws = await this.openSocket(url);
       // A brand-new random phrase has no account; logging in first still guards against the create-twice hazard.
-      const conn = await this.login(identity, ws, { createIfMissing: 'create' });
+      const conn = await this.login(identity, ws, { createIfMissing: 'fresh' });
       if (!conn) throw noSyncedHistory();
       await this.adopt(identity, phrase, conn);
       this.recordLocalPreferences();
@@ -1034,7 +1052,7 @@ export class SyncEngine implements SyncApi {
         );
       }
       const url = this.relayUrl();
-      const identity = await identityFromPhrase(check.phrase, await jazzCrypto());
+      const identity = await this.derive(check.phrase);
       const ws = await this.openSocket(url);
       // Verify before storing anything (decision 6).
       const conn = await this.login(identity, ws, { createIfMissing: 'fail' });
@@ -1048,6 +1066,10 @@ export class SyncEngine implements SyncApi {
       const after = (await this.opts.history.search({}, 0, 0)).total;
       return { downloaded: Math.max(0, after - before) };
     });
+  }
+
+  private async derive(phrase: string): Promise<SyncIdentity> {
+    return (this.opts.deriveIdentity ?? identityFromPhrase)(phrase, await jazzCrypto());
   }
 
   private async adopt(identity: SyncIdentity, phrase: string, conn: Connection): Promise<void> {
@@ -1134,9 +1156,9 @@ export class SyncEngine implements SyncApi {
     return this.exclusive(async () => {
       const old = await this.requireOnline();
       const phrase = generatePhrase();
-      const identity = await identityFromPhrase(phrase, await jazzCrypto());
+      const identity = await this.derive(phrase);
       const ws = await this.openSocket(this.relayUrl());
-      const fresh = await this.login(identity, ws, { createIfMissing: 'create' });
+      const fresh = await this.login(identity, ws, { createIfMissing: 'fresh' });
       if (!fresh) throw noSyncedHistory();
       // Carry device records and preferences over, re-encrypted with the new keys.
       for (const id of this.knownDeviceIds(old)) {

@@ -14,6 +14,21 @@ import type { SyncStatus } from '../../../src/core/sync/syncApi';
 import { type Clock } from '../../../src/core/util/clock';
 import { MemoryLogger } from '../../../src/core/util/logger';
 import { startRelay, type RunningRelay } from '../../../src/relay/relayServer';
+import { identityFromPhrase, type SyncIdentity } from '../../../src/core/sync/syncIdentity';
+
+/**
+ * Real Argon2id + HKDF derivation, memoised per phrase for the test process: every new phrase is derived for real
+ * once, further devices joining with it reuse the result (the machine is shared; Argon2id is 64 MiB / t=3).
+ */
+const derived = new Map<string, Promise<SyncIdentity>>();
+export const sharedDerivation: NonNullable<SyncEngineOptions['deriveIdentity']> = (phrase, crypto) => {
+  let p = derived.get(phrase);
+  if (!p) {
+    p = identityFromPhrase(phrase, crypto);
+    derived.set(phrase, p);
+  }
+  return p;
+};
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `caro-sync-${prefix}-`));
@@ -87,6 +102,7 @@ export async function openDevice(
     platform: 'linux',
     deviceId,
     connectTimeoutMs: 3000,
+    deriveIdentity: sharedDerivation,
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...opts.engine,
   });
