@@ -122,6 +122,10 @@ describe('caro-history CLI (spawned process)', function () {
       const r = cli(home, ['frobnicate'], { via: 'tsx' });
       assert.equal(r.code, 2, r.err);
       assert.match(r.err, /Unknown command "frobnicate"\.\nRun "caro-history help"/);
+      // `sync …` is handed to src/cli/syncCli.ts (loaded lazily).
+      const sync = cli(home, ['sync', 'help']);
+      assert.equal(sync.code, 0, sync.err);
+      assert.match(sync.out, /usage: caro-history sync <command>/);
     } finally {
       fs.rmSync(home, { recursive: true, force: true });
     }
