@@ -11,7 +11,6 @@ describe('e2e 3: reuse commands from history', function () {
   const ALPHA = 'echo caro-reuse-alpha';
   const BETA = 'printf "%s\\n" caro-reuse-beta';
   const CRITICAL = 'mkfs.ext4 /dev/caro-e2e-missing'; // a bash function in the test HOME blocks it (see harness)
-  let marker = 0;
 
   async function waitForStored(command: string): Promise<void> {
     await waitFor(`"${command}" in the tree`, async () => (await vs.treeItems()).some((i) => i.label === command), {
@@ -26,18 +25,7 @@ describe('e2e 3: reuse commands from history', function () {
     });
   }
 
-  /**
-   * Proves nothing ran since `before`: empty the prompt line (Ctrl+U), run a marker command and wait until it is
-   * captured. Shell executions are reported in order, so anything run earlier would have been captured first.
-   */
-  async function assertNothingRanSince(before: number): Promise<void> {
-    await vs.clearPromptLine();
-    marker += 1;
-    const cmd = `echo caro-marker-${marker}`;
-    await vs.typeInTerminal(cmd);
-    const s = await vs.waitForState(`marker ${marker} captured`, (x) => x.lastCaptured?.command === cmd);
-    assert.equal(s.capturedCount, before + 1, 'only the marker command ran');
-  }
+  const assertNothingRanSince = (before: number) => vs.proveNothingRanSince(before);
 
   before(async function () {
     vs = await VsCodeInstance.launch({ name: 'reuse', vsix: ensureVsix() });

@@ -355,6 +355,25 @@ export class VsCodeInstance {
     });
   }
 
+  private markers = 0;
+
+  /**
+   * Proves that no command ran since the extension had seen `capturedBefore` executions: empties the prompt, runs a
+   * marker command and waits until it is captured. Executions are reported in order, so anything that ran earlier
+   * would have been counted first. Returns the state after the marker.
+   */
+  async proveNothingRanSince(capturedBefore: number): Promise<TestHookState> {
+    await this.clearPromptLine();
+    this.markers += 1;
+    const cmd = `echo caro-marker-${this.markers}`;
+    await this.typeInTerminal(cmd);
+    const s = await this.waitForState(`marker ${this.markers} captured`, (x) => x.lastCaptured?.command === cmd);
+    if (s.capturedCount !== capturedBefore + 1) {
+      throw new Error(`expected only the marker to run, but ${s.capturedCount - capturedBefore - 1} other command(s) ran`);
+    }
+    return s;
+  }
+
   /** The last non-empty line of the terminal (the prompt line while nothing runs). */
   async terminalPromptLine(): Promise<string> {
     const lines = (await this.readTerminal()).split('\n').filter((l) => l.trim() !== '');
