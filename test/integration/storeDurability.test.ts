@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MemoryKeyVault } from '../../src/core/crypto/keyVault';
+import * as esbuild from 'esbuild';
 import { SecretKey } from '../../src/core/crypto/secretKey';
 import { openHistory } from '../../src/core/history/historyService';
 import { DEFAULT_SETTINGS } from '../../src/core/settings/settings';
@@ -26,8 +27,33 @@ interface Child {
   exited: Promise<number | null>;
 }
 
+let writerBundle: string | undefined;
+
+/**
+ * The writer is bundled once with esbuild (CJS, same import.meta.url shim as scripts/build.mjs) so each of the many
+ * child processes starts in a fraction of the time tsx needs, and the crash tests run the shipped code shape.
+ */
+async function bundleWriter(dir: string): Promise<string> {
+  const out = path.join(dir, 'writer', 'storeWriter.js');
+  await esbuild.build({
+    entryPoints: [WRITER],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'silent',
+    define: { 'import.meta.url': '__importMetaUrl' },
+    banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  });
+  fs.copyFileSync(path.join(ROOT, 'node_modules/@sqlite.org/sqlite-wasm/dist/sqlite3.wasm'), path.join(dir, 'writer', 'sqlite3.wasm'));
+  return out;
+}
+
 function startWriter(dbPath: string, key: string, mode: string, count = 0, prefix = 'w'): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', WRITER, dbPath, mode, String(count), prefix], {
+  const script = writerBundle ?? WRITER;
+  const nodeArgs = writerBundle ? [script] : ['--import', 'tsx', script];
+  const proc = spawn(process.execPath, [...nodeArgs, dbPath, mode, String(count), prefix], {
     cwd: ROOT,
     env: { ...process.env, CARO_TEST_KEY: key },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -76,7 +102,17 @@ async function openWithKey(dbPath: string, key: string) {
 describe('store durability (child processes, real files)', function () {
   this.timeout(120_000);
   let dir: string;
+  let bundleDir: string;
   const key = SecretKey.random().toVaultString();
+
+  before(async () => {
+    bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'caro-store-writer-'));
+    writerBundle = await bundleWriter(bundleDir);
+  });
+  after(() => {
+    writerBundle = undefined;
+    fs.rmSync(bundleDir, { recursive: true, force: true });
+  });
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'caro-store-it-'));
@@ -92,7 +128,7 @@ describe('store durability (child processes, real files)', function () {
     for (let trial = 0; trial < TRIALS; trial++) {
       const w = startWriter(dbPath, key, 'loop', 0, `t${trial}`);
       await w.waitFor('ready');
-      await new Promise((r) => setTimeout(r, 30 + Math.floor(Math.random() * 400)));
+      await new Promise((r) => setTimeout(r, 50 + Math.floor(Math.random() * 600)));
       w.proc.kill('SIGKILL');
       await w.exited;
       if (fs.existsSync(`${dbPath}.lock`)) staleLocksBroken++;
