@@ -393,4 +393,53 @@ describe('extension activation and commands (real core, real store on disk, vsco
     assert.equal(shim.config.get('caroHistory.deviceName'), 'Work laptop');
     assert.equal(h.api.services.deviceName, 'Work laptop');
   });
+  it('tree and palette actions: live refresh, copy, details, grouping, directory filter, load more, panel, devices, log', async () => {
+    h = await startExtension();
+    const t = shim.openTerminal();
+    const view = shim.treeViews.get('caroHistory.history')!;
+    await renderTree(h);
+    const changesBefore = view.changes;
+    shim.runInTerminal(t, 'echo live', { exitCode: 0, cwd: '/srv/app' });
+    await waitForEntry(h, 'echo live');
+    await waitFor(() => (view.changes > changesBefore ? true : undefined), 'the tree to refresh by itself');
+
+    const history = await h.api.services.history();
+    const now = Date.now();
+    await history.importCaptured(
+      Array.from({ length: 150 }, (_, i) => ({ commandLine: `make step-${i}`, startedAt: now - 1000 - i, endedAt: now - 900 - i, exitCode: 0, cwd: '/srv/build', workspace: 'other' })),
+    );
+    let tree = await renderTree(h);
+    assert.equal(tree.entries.length, 101, '100 entries and "Load more…"');
+    const more = tree.entries.at(-1)!;
+    assert.equal(more.label, 'Load more…');
+    assert.equal(more.description, '51 more');
+    await shim.executeCommand(CommandId.loadMore, more.node);
+    tree = await renderTree(h);
+    assert.equal(tree.entries.length, 151);
+
+    const live = tree.entries.find((e) => e.label === 'echo live')!;
+    await shim.executeCommand(CommandId.copy, live.node);
+    assert.equal(shim.clipboard, 'echo live');
+    await shim.executeCommand(CommandId.showDetails, live.node);
+    assert.match(shim.openedDocuments.at(-1)?.content ?? '', /echo live[\s\S]*\*\*Directory:\*\* `\/srv\/app`/);
+
+    await shim.executeCommand(CommandId.filterDirectory, live.node);
+    assert.equal(view.description, 'dir: /srv/app');
+    assert.equal(shim.context.get('caroHistory.filtered'), true);
+    assert.deepEqual((await renderTree(h)).entries.map((e) => e.label), ['echo live']);
+    await shim.executeCommand(CommandId.clearFilter);
+    assert.equal(view.description, undefined);
+
+    await shim.executeCommand(CommandId.groupBy, 'workspace');
+    assert.deepEqual((await renderTree(h)).groups.sort(), ['demo (1)', 'other (150)']);
+    await shim.executeCommand(CommandId.groupBy, 'directory');
+    assert.deepEqual((await renderTree(h)).groups.sort(), ['/srv/app (1)', '/srv/build (150)']);
+
+    await shim.executeCommand(CommandId.openHistoryPanel);
+    assert.ok(shim.panels.some((p) => p.viewType === 'caroHistory.historyPanel'), 'history panel opened');
+    await shim.executeCommand(CommandId.manageDevices);
+    assert.ok(shim.statusMessages.includes('[builtin] caroHistory.devices.focus'));
+    await shim.executeCommand(CommandId.showLog);
+    assert.ok(shim.outputChannels.some((c) => c.name === 'Caro History' && c.shown > 0));
+  });
 });
