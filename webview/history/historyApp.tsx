@@ -81,6 +81,7 @@ export function HistoryApp({ host }: { host: HostConnection<HistoryViewState> })
       return { total: page.total, items: page.items };
     },
     () => {
+      if (performance.getEntriesByName('caro:first-page').length === 0) performance.mark('caro:first-page');
       setVersion((v) => v + 1);
       setTotal(cache.total);
     },
@@ -91,6 +92,7 @@ export function HistoryApp({ host }: { host: HostConnection<HistoryViewState> })
   useEffect(() => {
     host.ready().then((state) => {
       if (state.view !== 'history') throw new Error('This panel received the wrong view state.');
+      performance.mark('caro:init');
       setInit(state);
       setDeviceNames(state.deviceNames);
       setFacets(state.facets);

@@ -4,6 +4,7 @@ import './history.css';
 import { connectToHost } from '../shared/host';
 import { HistoryApp, type HistoryViewState } from './historyApp';
 
+performance.mark('caro:start');
 const root = document.getElementById('root');
 if (root) {
   root.textContent = '';
