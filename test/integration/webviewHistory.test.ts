@@ -338,6 +338,16 @@ describe('history panel in Chromium (webview harness)', function () {
     } finally {
       await hc.view.close();
     }
+    const editor = await openHistory(browser, history, { theme: 'dark', width: 1050, height: 480 });
+    try {
+      // Typical editor size: the list drops the workspace column instead of truncating every column.
+      assert.equal(await editor.view.page.locator('.rows .cell.ws').first().isVisible(), false);
+      assert.equal(await editor.view.page.locator('.rows .cell.dev').first().isVisible(), true);
+      await editor.view.page.locator('.rows > .row[data-id]').nth(1).click();
+      await editor.view.screenshot('history-editor-size-dark');
+    } finally {
+      await editor.view.close();
+    }
     const narrow = await openHistory(browser, history, { theme: 'light', width: 640, height: 600 });
     try {
       assert.equal(await narrow.view.page.locator('.detail').isVisible(), false, 'detail pane hidden when narrow');
