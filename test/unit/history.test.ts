@@ -336,6 +336,40 @@ describe('history service (real encrypted SQLite file)', () => {
     assert.equal(f.sessions.length, 4);
   });
 
+  it('pause (incognito) stores nothing until resumed; get() returns live entries only', async () => {
+    h.setPaused(true);
+    assert.equal(h.paused, true);
+    assert.deepEqual(await h.record(cmd('while paused')), { stored: false, reason: 'paused' });
+    h.setPaused(false);
+    const r = await h.record(cmd('after pause'));
+    assert.ok(r.stored);
+    if (!r.stored) return;
+    assert.deepEqual(await h.get(r.entry.id), r.entry);
+    await h.delete([r.entry.id]);
+    assert.equal(await h.get(r.entry.id), undefined);
+    assert.equal((await h.latest(10)).length, 0);
+  });
+
+  it('oversize and broken commands are refused with a reason, counted, and nothing else is lost', async () => {
+    await h.record(cmd('kept'));
+    const big = await h.record(cmd(`echo ${'x'.repeat(11_000)}`));
+    assert.ok(!big.stored && big.reason === 'tooLarge');
+    const broken = await h.record(cmd('echo \ud800'));
+    assert.ok(!broken.stored && broken.reason === 'invalidText');
+    assert.match(broken.stored ? '' : (broken.detail ?? ''), /broken Unicode/);
+    assert.equal((await h.stats()).skippedTooLarge, 1);
+    assert.deepEqual((await h.latest(10)).map((e) => e.command), ['kept']);
+  });
+
+  it('a damaged history file is moved aside on open and a fresh history starts; the caller learns where it went', async () => {
+    h.close();
+    fs.writeFileSync(ctx.dbPath, 'definitely not sqlite');
+    h = await open(ctx);
+    assert.ok(h.movedAsideTo?.startsWith(`${ctx.dbPath}.corrupt-`));
+    assert.equal(fs.readFileSync(h.movedAsideTo ?? '', 'utf8'), 'definitely not sqlite');
+    assert.ok((await h.record(cmd('fresh start'))).stored);
+  });
+
   it('doctor reports path, schema version, rows and integrity', async () => {
     await seed();
     await h.delete([(await h.latest(1))[0]?.id ?? '']);
