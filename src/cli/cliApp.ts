@@ -301,6 +301,7 @@ async function importCommand(args: ParsedArgs, ctx: CliContext): Promise<number>
     const history = await ctx.openHistory();
     const r = await history.importEntries(entries);
     reportImport(ctx, file, 'Caro export', r, entries.map((e) => e.createdAt));
+    await noteCountLimit(ctx, history, r.imported);
     return EXIT_OK;
   }
   const commands = parseShellHistory(bytes, format, { now: fs.statSync(file).mtimeMs });
@@ -311,6 +312,7 @@ async function importCommand(args: ParsedArgs, ctx: CliContext): Promise<number>
   const history = await ctx.openHistory();
   const r = await history.importCaptured(commands);
   reportImport(ctx, file, `${format} history`, r, commands.map((c) => c.startedAt));
+  await noteCountLimit(ctx, history, r.imported);
   return EXIT_OK;
 }
 
@@ -341,6 +343,19 @@ function reportImport(
     ctx.io.err(
       `Note: ${old} of these commands are older than your retention period (${days} days) and will be removed the next time the history is opened. ` +
         `To keep them, set "retentionDays" (up to 365) in ${ctx.home.settingsFile} and import again.\n`,
+    );
+  }
+}
+
+/** Retention also prunes by count (decision 17): say so instead of letting imported commands vanish silently. */
+async function noteCountLimit(ctx: CliContext, history: HistoryService, imported: number): Promise<void> {
+  if (imported === 0) return;
+  const { total } = await history.stats();
+  const max = ctx.settings.maxCommands;
+  if (total > max) {
+    ctx.io.err(
+      `Note: your history now has ${total} commands but keeps at most ${max}; the oldest ${total - max} will be removed the next time it is opened. ` +
+        `To keep them, raise "maxCommands" in ${ctx.home.settingsFile}.\n`,
     );
   }
 }

@@ -64,6 +64,21 @@ describe('caro-history CLI (in-process)', function () {
     assert.deepEqual(cmds, ['make test'], 'the excluded command was never stored; the old one was pruned on the next open');
   });
 
+  it('warns when an import goes over maxCommands, and the oldest are pruned on the next open', async () => {
+    fs.writeFileSync(path.join(home, 'settings.json'), JSON.stringify({ maxCommands: 100 }));
+    const file = path.join(home, 'hist');
+    fs.writeFileSync(file, Array.from({ length: 150 }, (_, i) => `echo line-${i}`).join('\n'));
+    const r = await runAsync(home, ['import', file]);
+    assert.equal(r.code, EXIT_OK, r.err);
+    assert.match(r.out, /Imported 150 commands/);
+    assert.match(r.err, /now has 150 commands but keeps at most 100; the oldest 50 will be removed/);
+    const s = await runAsync(home, ['search', 'line-', '--json', '--limit', '1000']);
+    const cmds = (JSON.parse(s.out) as { command: string }[]).map((c) => c.command);
+    assert.equal(cmds.length, 100);
+    assert.equal(cmds[0], 'echo line-149');
+    assert.ok(!cmds.includes('echo line-49') && cmds.includes('echo line-50'), 'the oldest were pruned, in file order');
+  });
+
   it('prints "no commands" for an empty result and exits 0; stats works on an empty history', async () => {
     const r = await runAsync(home, ['search', 'nothing-like-this']);
     assert.equal(r.code, EXIT_OK);
