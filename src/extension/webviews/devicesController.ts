@@ -106,7 +106,7 @@ export class DevicesController implements ViewController {
         const device = (await sync.devices()).find((d) => d.deviceId === msg.deviceId);
         if (!device) throw new CaroError('invalidInput', 'That device is not in the list any more.', 'Refresh the Devices view.');
         if (device.isCurrent) {
-          throw new CaroError('invalidInput', 'This is the device you are using.', 'To stop syncing here, run "Caro History: Leave Sync" instead.');
+          throw new CaroError('invalidInput', 'This is the device you are using.', 'To stop syncing here, run "Caro History: Turn Off Sync on This Device…" instead.');
         }
         const ok = await this.ui.confirm(
           `Remove "${device.name}" from sync?`,
