@@ -191,6 +191,9 @@ function analyseSegment(seg: Segment, out: Findings, depth: number): void {
     case 'chown':
     case 'chgrp':
       systemPathRules(lower, args, out);
+      if (lower === 'mv' && args.some((a) => !a.startsWith('-') && /^(?:\/|\/\*|~|~\/|\$HOME\/?|\$\{HOME\}\/?)$/.test(a))) {
+        out.add('high', 'Moves your home directory or the whole file system');
+      }
       if (lower === 'chown' || lower === 'chgrp') chownRules(args, out);
       break;
     case 'chmod':
@@ -225,6 +228,24 @@ function analyseSegment(seg: Segment, out: Findings, depth: number): void {
     case 'iptables':
     case 'ip6tables':
       if (args.some((a) => a === '-F' || a === '--flush' || a === '-X')) out.add('moderate', 'Removes all firewall rules');
+      if (args.some((a, i) => (a === '-P' || a === '--policy') && args[i + 2] === 'DROP')) out.add('moderate', 'Drops all traffic by default: you may lock yourself out of a remote machine');
+      break;
+    case 'truncate':
+      if (args.some((a) => isUnder(a, ['/etc', '/boot', '/bin', '/sbin', '/usr/bin', '/usr/sbin', '/usr/lib', '/lib']))) out.add('high', 'Empties a system file');
+      break;
+    case 'userdel':
+    case 'deluser':
+      out.add(args.some((a) => a === '-r' || a === '--remove' || a === '--remove-home') ? 'high' : 'moderate', 'Deletes a user account');
+      break;
+    case 'npm':
+    case 'pnpm':
+    case 'yarn':
+    case 'cargo':
+    case 'twine':
+    case 'gem':
+      if (args[0] === 'publish' || (lower === 'twine' && args[0] === 'upload') || (lower === 'gem' && args[0] === 'push')) {
+        out.add('moderate', 'Publishes a package publicly');
+      } else if (lower === 'npm' && args[0] === 'unpublish') out.add('high', 'Removes a published package from the registry');
       break;
     case 'ufw':
       if (args[0] === 'disable' || args[0] === 'reset') out.add('moderate', 'Turns the firewall off');
@@ -353,6 +374,8 @@ function rmTargetWarning(target: string): string | null {
   const t = normPath(target);
   if (t === '/' || t === '/*' || t === '/.*') return 'Deletes everything under / recursively';
   if (/^(?:~|\$HOME|\$\{HOME\})(?:\/\*?|\/\.\*)?$/.test(t)) return 'Deletes your whole home directory recursively';
+  if (/^~[a-z_][a-z0-9_-]*(?:\/\*?)?$/i.test(t)) return `Deletes the home directory of user ${t.slice(1).replace(/\/.*$/, '')} recursively`;
+  if (/^\/(?:home|Users)\/[^/]+(?:\/\*?)?$/.test(t)) return `Deletes the whole home directory ${t.replace(/\/\*$/, '')} recursively`;
   if (t === '*' || t === '.' || t === './*' || t === './') return 'Deletes everything in the current directory recursively';
   if (t === '..' || t === '../*' || t === '../') return 'Deletes everything in the parent directory recursively';
   if (t === '.*' || t === './.*') return 'Deletes hidden files recursively (".*" can also match ".." and the parent directory)';
@@ -382,6 +405,8 @@ function rmRules(args: string[], elevated: boolean, out: Findings): void {
     for (const o of operands) {
       const w = rmTargetWarning(o);
       if (w) out.add('critical', noPreserveRoot ? `${w}, overriding rm's protection of /` : w);
+      const v = /^\$\{?([A-Za-z_]\w*)\}?\/(?:\*|\.\*)?$/.exec(o);
+      if (v && v[1] !== 'HOME') out.add('high', `If $${v[1]} is empty, this deletes everything under / recursively`);
     }
   } else if (noPreserveRoot && operands.some((o) => normPath(o) === '/')) {
     out.add('critical', "Deletes files under / and overrides rm's protection of /");
@@ -416,6 +441,7 @@ function chmodRules(args: string[], out: Findings): void {
   const targets = nonFlags.slice(1);
   const onRoot = targets.some((t) => normPath(t) === '/' || normPath(t) === '/*');
   if (onRoot && recursive) out.add('critical', 'Changes the permissions of every file on the system');
+  if (recursive && targets.some((t) => /^(?:~|\$HOME|\$\{HOME\})\/?$/.test(t))) out.add('high', 'Changes the permissions of every file in your home directory');
   else if (onRoot && /^0?777$/.test(mode)) out.add('high', 'Makes / writable by everyone');
   if (targets.some((t) => isUnder(t, HIGH_SYSTEM_PREFIXES))) out.add('high', 'Changes permissions of files in a system directory');
   if (/u\+s|g\+s|^[2467]\d{3}$/.test(mode)) out.add('high', 'Sets the setuid/setgid bit: the program will run with its owner’s rights');
@@ -587,6 +613,7 @@ function dockerRules(args: string[], out: Findings): void {
   if ((sub === 'run' || sub === 'create' || sub === 'exec') && args.some((a) => a === '--privileged' || a === '--privileged=true')) {
     out.add('high', 'Runs a container with full access to this machine');
   }
+  if (sub === 'volume' && (args.includes('prune') || args.includes('rm'))) out.add('moderate', 'Deletes Docker volumes and the data in them');
   if ((sub === 'run' || sub === 'create') && args.some((a, i) => (a === '-v' || a === '--volume') && /^\/:/.test(args[i + 1] ?? ''))) {
     out.add('high', 'Mounts the whole host file system into a container');
   }
