@@ -36,7 +36,7 @@ describe('webview host session and controllers (Node)', () => {
     const { session, out, logger } = sessionFor(controller);
     push.fire({ type: 'history/changed', kind: 'added', ids: [] });
     await session.receive({ id: 1, body: { type: 'history/stats' } });
-    assert.deepEqual(out, [], 'no reply and no push before ready');
+    assert.equal(out.length, 0, 'no reply and no push before ready');
     assert.deepEqual(handled, []);
     assert.equal(session.rejected, 1);
     assert.ok(logger.lines.some((l) => l.includes('before the view was ready')));
