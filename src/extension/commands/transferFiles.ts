@@ -55,5 +55,6 @@ export async function parseImportFile(
     return { kind: 'json', entries: parseExport(text) };
   }
   const format = detectShellHistoryFormat(text);
-  return { kind: format, captured: parseShellHistory(text, format) };
+  // Raw bytes: zsh "metafied" characters are only recoverable before UTF-8 decoding.
+  return { kind: format, captured: parseShellHistory(buffer, format) };
 }
