@@ -109,5 +109,7 @@ describe('redactForLog', () => {
     assert.equal(redactForLog('export API_TOKEN=abc123'), 'export API_TOKEN=[REDACTED:secret-env]');
     const ordinary = 'sync: uploaded 200 entries in batch 17 to ws://127.0.0.1:4200 (co_zAbc123)';
     assert.equal(redactForLog(ordinary), ordinary);
+    const ids = 'peer co_zKN8pD9ZMKfcY7Bv1zC2eVwGhQJx_session_zBp4Xk2SCvRt7QeaW9 wrote /tmp/caro-vault-AbC123dEf456/sub/Deep/keys';
+    assert.equal(redactForLog(ids), ids, 'Jazz ids and paths stay readable');
   });
 });

@@ -13,6 +13,12 @@ const KEY_MATERIAL: readonly { kind: string; re: RegExp }[] = [
   { kind: 'key-material', re: /(?<![0-9A-Fa-f])[0-9A-Fa-f]{64,}(?![0-9A-Fa-f])/g },
 ];
 
+/** Jazz ids (`co_z…`, session ids) and absolute paths are useful in logs and are not key material. */
+function looksLikeIdOrPath(s: string): boolean {
+  if (/^co_z[1-9A-HJ-NP-Za-km-z]+(?:_session_z[1-9A-HJ-NP-Za-km-z]+)?$/.test(s)) return true;
+  return s.startsWith('/') && (s.match(/\//g)?.length ?? 0) >= 3;
+}
+
 export function redactForLog(text: string): string {
   if (text === '') return text;
   let out = redactSecrets(text).text;
@@ -24,6 +30,6 @@ export function redactForLog(text: string): string {
     else merged.push({ ...r });
   }
   for (const r of merged.reverse()) out = `${out.slice(0, r.start)}[REDACTED:recovery-phrase]${out.slice(r.end)}`;
-  for (const { kind, re } of KEY_MATERIAL) out = out.replace(re, `[REDACTED:${kind}]`);
+  for (const { kind, re } of KEY_MATERIAL) out = out.replace(re, (m) => (looksLikeIdOrPath(m) ? m : `[REDACTED:${kind}]`));
   return out;
 }
