@@ -164,4 +164,16 @@ describe('devices view in Chromium (webview harness)', function () {
       await view.close();
     }
   });
+
+  it('keeps the local command count current as commands are captured', async () => {
+    const history = new MemoryHistory(sampleEntries(5));
+    const { view } = await openDevices(browser, history, undefined);
+    try {
+      await until('5 commands', () => text(view), (t) => t.includes('5 commands on Work laptop'));
+      await history.record({ commandLine: 'echo one more', startedAt: Date.now(), exitCode: 0 });
+      await until('6 commands', () => text(view), (t) => t.includes('6 commands on Work laptop'));
+    } finally {
+      await view.close();
+    }
+  });
 });

@@ -264,6 +264,7 @@ describe('history panel in Chromium (webview harness)', function () {
     const history = new MemoryHistory(sampleEntries(20_000));
     const first = await openHistory(browser, history);
     let saved: unknown;
+    let selectedIds: string[] = [];
     try {
       const v = first.view;
       await v.page.getByRole('searchbox', { name: 'Search history' }).fill('git');
@@ -271,9 +272,15 @@ describe('history panel in Chromium (webview harness)', function () {
       const expected = history.live.filter((e) => history.matches(e, { text: 'git', status: 'failed' })).length;
       await until('filtered', () => status(v), (t) => t.includes(`${expected} commands match`));
       await grid(v).evaluate((el) => { el.scrollTop = 40 * 24; });
+      await v.page.waitForTimeout(300);
+      // Select two visible rows (click + ctrl-click).
+      const visible = await rowIds(v);
+      selectedIds = [visible[12]!, visible[14]!];
+      await v.page.locator(`.rows > .row[data-id="${selectedIds[0]}"]`).click();
+      await v.page.locator(`.rows > .row[data-id="${selectedIds[1]}"]`).click({ modifiers: ['Control'] });
       await v.page.waitForTimeout(400);
       saved = await until('state saved', async () => v.state() as { filter?: { text?: string }; scrollTop?: number } | undefined,
-        (s) => s?.filter?.text === 'git' && (s.scrollTop ?? 0) >= 40 * 24 - 1);
+        (s) => s?.filter?.text === 'git' && (s.scrollTop ?? 0) >= 40 * 24 - 1 && JSON.stringify(s).includes(selectedIds[1]!));
     } finally {
       await first.view.close();
     }
@@ -286,6 +293,9 @@ describe('history panel in Chromium (webview harness)', function () {
       const firstRow = await until('rows', () => rowIds(v), (r) => r.length > 0);
       const firstIndex = Number(await v.page.locator(`.rows > .row[data-id="${firstRow[0]}"]`).getAttribute('aria-rowindex'));
       assert.ok(firstIndex > 20, `first rendered row is far down: ${firstIndex}`);
+      const selected = await v.page.locator('.rows > .row[aria-selected="true"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
+      assert.deepEqual(selected.sort(), [...selectedIds].sort(), 'selection restored');
+      assert.match(await status(v), /2 selected/);
     } finally {
       await again.view.close();
     }

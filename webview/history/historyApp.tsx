@@ -136,6 +136,9 @@ export function HistoryApp({ host }: { host: HostConnection<HistoryViewState> })
   }, []);
 
   // ---- pushes from the host
+  const showStatsRef = useRef(showStats);
+  showStatsRef.current = showStats;
+  const [detailNonce, setDetailNonce] = useState(0);
   useEffect(() => host.onPush((m) => {
     if (m.type !== 'history/changed') return;
     if (m.kind === 'deleted' && m.ids.length > 0) {
@@ -150,9 +153,6 @@ export function HistoryApp({ host }: { host: HostConnection<HistoryViewState> })
     if (showStatsRef.current) host.request<'history/stats'>({ type: 'history/stats' }).then((s) => setStats(s.stats), () => undefined);
     setDetailNonce((n) => n + 1);
   }), []);
-  const showStatsRef = useRef(showStats);
-  showStatsRef.current = showStats;
-  const [detailNonce, setDetailNonce] = useState(0);
 
   // ---- stats
   useEffect(() => {

@@ -31,6 +31,7 @@ export class DevicesController implements ViewController {
   private syncSub: Disposable | undefined;
   private watched: SyncApi | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private historySubscribed = false;
 
   constructor(private readonly services: WebviewServices, private readonly ui: HostUi) {
     this.store.add(this.push);
@@ -65,6 +66,11 @@ export class DevicesController implements ViewController {
     const sync = this.watch();
     const me = this.services.device();
     const history = await this.services.history();
+    if (!this.historySubscribed) {
+      // Local and per-device counts change with the history (captures, deletes, synced entries).
+      this.historySubscribed = true;
+      this.store.add(history.onDidChange(() => this.schedulePush()));
+    }
     const localCount = (await history.search({}, 0, 1)).total;
     const status = toSyncStatusDto(sync?.status);
     const syncEnabled = sync !== undefined && status.state !== 'uninitialised';

@@ -22,6 +22,10 @@ export class DevicesViewProvider implements vscode.WebviewViewProvider, vscode.D
     this.host?.dispose();
     this.view = view;
     this.host = new WebviewHost(view.webview, this.extensionUri, new DevicesController(this.services, this.ui), TITLE, this.services.logger);
+    // A collapsed view loses its document: hold pushes until the next `ready`.
+    view.onDidChangeVisibility(() => {
+      if (!view.visible) this.host?.reset();
+    });
     view.onDidDispose(() => {
       if (this.view === view) {
         this.host?.dispose();

@@ -46,7 +46,13 @@ export class HistoryPanel implements vscode.Disposable {
     HistoryPanel.current = this;
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
     this.host = new WebviewHost(panel.webview, extensionUri, new HistoryController(services, ui), TITLE, services.logger);
-    this.subscriptions.push(panel.onDidDispose(() => this.dispose()));
+    this.subscriptions.push(
+      panel.onDidDispose(() => this.dispose()),
+      // Hidden panels lose their document (retainContextWhenHidden is off): hold pushes until the next `ready`.
+      panel.onDidChangeViewState((e) => {
+        if (!e.webviewPanel.visible) this.host.reset();
+      }),
+    );
   }
 
   dispose(): void {
