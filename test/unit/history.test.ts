@@ -198,6 +198,29 @@ describe('history service (real encrypted SQLite file)', () => {
     assert.equal((await h.search({}, 0, 10)).total, 0);
   });
 
+  it('builds the index in chunks (rows out of time order), shares one build between concurrent searches, and misses no write made meanwhile', async function () {
+    this.timeout(60_000);
+    ctx.settings = { ...ctx.settings, maxCommands: 100_000, retentionDays: 365 };
+    const n = 10_200; // three chunks of 5000
+    // Inserted in an order unrelated to time, so chunks (by rowid) are not sorted by created_at.
+    const lines: CapturedCommand[] = Array.from({ length: n }, (_, i) =>
+      cmd(`job ${i} ${i % 7 === 0 ? 'deploy' : 'build'}`, { startedAt: T0 - ((i * 7919) % n) * 1000 }));
+    assert.equal((await h.importCaptured(lines)).imported, n);
+    const a = h.search({ text: 'deploy' }, 0, 5);
+    const b = h.search({ text: 'job' }, 0, 3);
+    const rec = h.record(cmd('deploy during build', { startedAt: T0 + 1 }));
+    const [pa, pb, r] = await Promise.all([a, b, rec]);
+    assert.ok(r.stored);
+    const deploys = lines.filter((l) => l.commandLine.endsWith('deploy')).length;
+    assert.ok(pa.total === deploys || pa.total === deploys + 1);
+    assert.equal(pb.total, n);
+    const newest = lines.reduce((m, l) => (l.startedAt > m.startedAt ? l : m));
+    assert.equal(pb.items[0]?.command, newest.commandLine, 'newest first across chunks');
+    const times = (await h.search({ text: 'job' }, 0, 1000)).items.map((e) => e.createdAt);
+    assert.deepEqual(times, [...times].sort((x, y) => y - x));
+    assert.equal((await h.search({ text: 'deploy' }, 0, 1)).total, deploys + 1, 'the write made during the build is searchable');
+  });
+
   it("picks up another connection's writes and deletes (another window on the same file)", async () => {
     await seed();
     assert.equal((await h.search({ text: 'docker' }, 0, 10)).total, 0);

@@ -1,5 +1,4 @@
 import { sha256 } from '@noble/hashes/sha2.js';
-import { MIN_BLOB_BYTES } from '../crypto/blob';
 import { FieldCipher } from '../crypto/fieldCipher';
 import type { KeyVault } from '../crypto/keyVault';
 import { loadOrCreateLocalDataKey } from '../crypto/localDataKey';
@@ -34,7 +33,7 @@ import {
   rowsFromJson,
 } from './historyRecordCodec';
 import type { HistorySyncPort, PendingUpload } from './historySyncPort';
-import { SearchIndex, riskRankOf } from './searchIndex';
+import { type IndexItem, SearchIndex, riskRankOf } from './searchIndex';
 
 export interface OpenHistoryOptions {
   dbPath: string;
@@ -47,15 +46,17 @@ export interface OpenHistoryOptions {
 }
 
 const DAY_MS = 86_400_000;
-/** base64 length of the blob of an empty plaintext (version + nonce + tag). */
-const EMPTY_BLOB_B64 = Math.ceil(MIN_BLOB_BYTES / 3) * 4;
 const INSERT_OR_IGNORE_SQL = INSERT_SQL.replace(/^INSERT INTO/, 'INSERT OR IGNORE INTO');
 const QUEUE_SQL = `INSERT INTO sync_queue (operation, entity_type, entity_id, created_at) VALUES (?, '${ENTITY}', ?, ?)`;
 const TOMBSTONE_SQL =
   `UPDATE command_history SET deleted_at = ?, updated_at = ?, prompt = '', command = '', explanation = NULL, ` +
   `tags = NULL, synced_at = ? WHERE id = ? AND deleted_at IS NULL`;
-const INDEX_COLUMNS =
-  'rowid, id, prompt, command, working_dir, workspace, device_id, session_id, success, safety_level, created_at';
+const INDEX_COLUMNS_NO_ROWID = 'id, prompt, command, working_dir, workspace, device_id, session_id, success, safety_level, created_at';
+const INDEX_COLUMNS = `rid, ${INDEX_COLUMNS_NO_ROWID}`;
+const INDEX_CHUNK = 5000;
+type IndexRow = [
+  number, string, string, string, string | null, string | null, string, string | null, number | null, string, number,
+];
 const RETENTION_EVERY = 500;
 const IMPORT_CHUNK = 500;
 
@@ -137,6 +138,7 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
   private readonly deviceId: string;
   private readonly settings: () => Settings;
   private index: SearchIndex | undefined;
+  private indexBuild: Promise<void> | undefined;
   private dataVersion = -1;
   private lastExternalCheck = 0;
   private queueing = false;
@@ -293,7 +295,7 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
   }
 
   async search(filter: HistoryFilter, offset: number, limit: number): Promise<HistoryPage> {
-    const idx = this.ensureIndex();
+    const idx = await this.ensureIndex();
     const { ids, total } = idx.search(filter, Math.max(0, Math.floor(offset) || 0), clampLimit(limit));
     return { items: this.fetchByIds(ids), total };
   }
@@ -328,30 +330,68 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
     return out;
   }
 
-  /** Builds the in-memory search index on first use; afterwards picks up other processes' writes. */
-  private ensureIndex(): SearchIndex {
-    if (this.index) {
-      this.refreshFromOtherProcesses(this.index);
-      return this.index;
+  /**
+   * Builds the in-memory search index on first use (in chunks, yielding between them so the host stays responsive;
+   * concurrent searches share one build); afterwards picks up other processes' writes.
+   */
+  private async ensureIndex(): Promise<SearchIndex> {
+    for (;;) {
+      if (this.closed) throw new CaroError('internal', 'The history was already closed.', 'Reload the window and try again.');
+      const idx = this.index;
+      if (idx && !this.indexBuild) {
+        if (this.refreshFromOtherProcesses(idx)) return idx;
+        this.index = undefined; // could not follow incrementally: rebuild
+        continue;
+      }
+      if (!this.indexBuild) {
+        const fresh = new SearchIndex();
+        this.index = fresh;
+        this.dataVersion = this.readDataVersion();
+        this.lastExternalCheck = this.clock.now();
+        this.indexBuild = this.buildIndex(fresh).then(
+          () => {
+            this.indexBuild = undefined;
+          },
+          (e: unknown) => {
+            this.indexBuild = undefined;
+            if (this.index === fresh) this.index = undefined;
+            throw e;
+          },
+        );
+      }
+      await this.indexBuild;
     }
-    const idx = new SearchIndex();
-    this.dataVersion = this.readDataVersion();
-    this.lastExternalCheck = this.clock.now();
-    this.loadIndexRows(idx, `SELECT ${INDEX_COLUMNS} FROM command_history WHERE deleted_at IS NULL ORDER BY created_at, rowid`, []);
-    this.index = idx;
-    return idx;
   }
 
-  private loadIndexRows(idx: SearchIndex, sql: string, params: readonly (string | number)[]): void {
-    this.db.forEachRow(sql, params, (r) => {
-      const [rowid, id, prompt, command, workingDir, workspace, deviceId, sessionId, success, level, createdAt] = r as [
-        number, string, string, string, string | null, string | null, string, string | null, number | null, string, number,
-      ];
+  private async buildIndex(idx: SearchIndex): Promise<void> {
+    let after = 0;
+    for (;;) {
+      if (this.closed || this.index !== idx) return;
+      const last = this.loadIndexChunk(idx, after);
+      if (last === undefined) return;
+      after = last;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /**
+   * Loads up to INDEX_CHUNK live rows with rowid > `after` into the index (one JSON text per chunk: crossing the wasm
+   * boundary per column per row was measured 10x slower). Returns the last rowid read, or undefined when none.
+   */
+  private loadIndexChunk(idx: SearchIndex, after: number): number | undefined {
+    const json = this.db.get<{ j: string | null }>(
+      `SELECT json_group_array(json_array(${INDEX_COLUMNS}) ORDER BY rid) AS j FROM (SELECT rowid AS rid, ${INDEX_COLUMNS_NO_ROWID}
+       FROM command_history WHERE deleted_at IS NULL AND rowid > ? ORDER BY rowid LIMIT ${INDEX_CHUNK})`,
+      [after],
+    )?.j;
+    const rows = json ? (JSON.parse(json) as IndexRow[]) : [];
+    if (rows.length === 0) return undefined;
+    const items: IndexItem[] = [];
+    for (const [rowid, id, prompt, command, workingDir, workspace, deviceId, sessionId, success, level, createdAt] of rows) {
       let text: string;
       try {
-        // The index only needs text to match; an empty-plaintext blob is recognisable by its length alone.
         const cmd = command === '' ? '' : this.cipher.decrypt(ENTITY, id, 'command', command);
-        const pr = prompt === '' || prompt.length === EMPTY_BLOB_B64 ? '' : this.cipher.decrypt(ENTITY, id, 'prompt', prompt);
+        const pr = prompt === '' ? '' : this.cipher.decrypt(ENTITY, id, 'prompt', prompt);
         text = searchText(cmd, pr);
       } catch (e) {
         if (!isCaroError(e)) throw e;
@@ -359,9 +399,9 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
           this.warnedIds.add(id);
           this.logger.warn(`history entry ${id} could not be decrypted (${e.code}); it is kept but not searchable`);
         }
-        return;
+        continue;
       }
-      idx.add({
+      items.push({
         rowid,
         id,
         text,
@@ -374,31 +414,33 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
         risk: riskRankOf(asRisk(level)),
         dead: false,
       });
-    });
+    }
+    idx.addMany(items);
+    return rows[rows.length - 1]?.[0];
   }
 
   private readDataVersion(): number {
     return this.db.get<{ data_version: number }>('PRAGMA data_version')?.data_version ?? 0;
   }
 
-  /** `PRAGMA data_version` changes only when another connection (another window, the CLI) committed. */
-  private refreshFromOtherProcesses(idx: SearchIndex): void {
+  /**
+   * `PRAGMA data_version` changes only when another connection (another window, the CLI) committed. New rows and
+   * deletions are applied incrementally; returns false when the index must be rebuilt (e.g. rows hard-deleted).
+   */
+  private refreshFromOtherProcesses(idx: SearchIndex): boolean {
     const dv = this.readDataVersion();
-    if (dv === this.dataVersion) return;
+    if (dv === this.dataVersion) return true;
     this.dataVersion = dv;
     const since = this.lastExternalCheck - 5 * 60_000;
     this.lastExternalCheck = this.clock.now();
-    this.loadIndexRows(idx, `SELECT ${INDEX_COLUMNS} FROM command_history WHERE rowid > ? AND deleted_at IS NULL ORDER BY created_at, rowid`, [idx.maxRowid]);
+    let after: number | undefined = idx.maxRowid;
+    while (after !== undefined) after = this.loadIndexChunk(idx, after);
     for (const r of this.db.all<{ id: string }>(
       'SELECT id FROM command_history WHERE deleted_at IS NOT NULL AND updated_at >= ?', [since])) {
       idx.remove(r.id);
     }
     const live = this.db.get<{ n: number }>('SELECT count(*) AS n FROM command_history WHERE deleted_at IS NULL')?.n ?? 0;
-    if (live !== idx.size) {
-      // Something we could not follow incrementally (hard deletes, clock skew): rebuild.
-      this.index = undefined;
-      this.ensureIndex();
-    }
+    return live === idx.size;
   }
 
   // ---------------------------------------------------------------------------------------------- deletes
