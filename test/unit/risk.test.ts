@@ -68,6 +68,9 @@ describe('classifyRisk: behaviour', () => {
       'a|'.repeat(5_000),
       `psql -c "${'DROP '.repeat(2_000)}"`,
       `${'\\'.repeat(10_000)}x`,
+      `echo "${'$('.repeat(5_000)}"`,
+      `echo "${'`'.repeat(10_000)}"`,
+      `echo ${"'a' | sh ".repeat(1_000)}`,
     ]) {
       const r = classifyRisk(input);
       assert.ok(['safe', 'moderate', 'high', 'critical'].includes(r.level));

@@ -53,10 +53,12 @@ export function classifyRisk(command: string): RiskAssessment {
 
 function analyse(command: string, out: Findings, depth: number): void {
   if (depth > MAX_DEPTH || command.trim() === '') return;
-  const { segments, masked } = lexShell(command);
+  const { segments, masked, substitutions } = lexShell(command);
   maskedRules(masked, out);
   pipelineRules(segments, out, depth);
   for (const seg of segments) analyseSegment(seg, out, depth);
+  // "$(…)" inside double quotes still runs.
+  for (const sub of substitutions.slice(0, 16)) analyse(sub, out, depth + 1);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -97,8 +99,16 @@ function pipelineRules(segments: Segment[], out: Findings, depth: number): void 
   flush();
 }
 
-function checkPipeline(pipeline: Segment[], out: Findings, _depth: number): void {
+function checkPipeline(pipeline: Segment[], out: Findings, depth: number): void {
   const progs = pipeline.map((s) => stripPrefixes(s.words));
+  // echo 'rm -rf /' | sh  — the quoted text is what the shell runs.
+  for (let k = 1; k < progs.length; k++) {
+    const into = progs[k];
+    const from = progs[k - 1];
+    if (!into || !from || !SHELLS.has(base(into.words[0])) || into.words.some((w, i) => i > 0 && !w.startsWith('-'))) continue;
+    const src = base(from.words[0]);
+    if (src === 'echo' || src === 'printf') analyse(from.words.slice(1).filter((w) => !/^-[neE]+$/.test(w)).join(' '), out, depth + 1);
+  }
   const downloads = progs.some((p) => DOWNLOADERS.has(base(p.words[0]).toLowerCase()));
   if (downloads) {
     for (let k = 1; k < progs.length; k++) {

@@ -23,12 +23,15 @@ export interface Lexed {
   segments: Segment[];
   /** Same length as the input: quoted contents and comments replaced by spaces. */
   masked: string;
+  /** `$(…)` and backtick command substitutions found inside double quotes: the shell runs them. */
+  substitutions: string[];
 }
 
 const OPERATOR_CHARS = ';&|\n()`';
 
 export function lexShell(input: string): Lexed {
   const segments: Segment[] = [];
+  const substitutions: string[] = [];
   const maskedChars: string[] = [];
   let seg: Segment = { words: [], quoted: [], redirects: [], sepBefore: '' };
   let word = '';
@@ -94,6 +97,17 @@ export function lexShell(input: string): Lexed {
           word += ansi ? ansiEscape(nx) : '"\\$`\n'.includes(nx) ? (nx === '\n' ? '' : nx) : ch + nx;
           maskedChars.push(' ', ' ');
           i += 2;
+          continue;
+        }
+        if (q === '"' && !ansi && ((ch === '$' && input[i + 1] === '(' && input[i + 2] !== '(') || ch === '`')) {
+          const end = ch === '`' ? closingBacktick(input, i + 1) : closingParen(input, i + 2);
+          const bodyStart = ch === '`' ? i + 1 : i + 2;
+          substitutions.push(input.slice(bodyStart, Math.min(end, n)));
+          const stop = Math.min(end + 1, n);
+          for (; i < stop; i++) {
+            word += input[i] as string;
+            maskedChars.push(input[i] === '\n' ? '\n' : ' ');
+          }
           continue;
         }
         word += ch;
@@ -183,7 +197,36 @@ export function lexShell(input: string): Lexed {
     i += 1;
   }
   endSegment('');
-  return { segments, masked: maskedChars.join('') };
+  return { segments, masked: maskedChars.join(''), substitutions };
+}
+
+/** Index of the `)` closing a `$(` whose body starts at `from` (input length when unterminated). */
+function closingParen(input: string, from: number): number {
+  let depth = 1;
+  let quote: string | null = null;
+  for (let i = from; i < input.length; i++) {
+    const c = input[i];
+    if (c === '\\') {
+      i += 1;
+      continue;
+    }
+    if (quote) {
+      if (c === quote) quote = null;
+      continue;
+    }
+    if (c === "'" || c === '"') quote = c;
+    else if (c === '(') depth += 1;
+    else if (c === ')' && --depth === 0) return i;
+  }
+  return input.length;
+}
+
+function closingBacktick(input: string, from: number): number {
+  for (let i = from; i < input.length; i++) {
+    if (input[i] === '\\') i += 1;
+    else if (input[i] === '`') return i;
+  }
+  return input.length;
 }
 
 function ansiEscape(c: string): string {
