@@ -161,6 +161,27 @@ describe('store: SQLite file through sqlite-wasm and the node:fs VFS', () => {
     }
   });
 
+  it('a folder it may not write to gives a plain CaroError naming the folder', async function () {
+    if (process.getuid?.() === 0) this.skip(); // root may write anywhere
+    const ro = path.join(dir, 'readonly');
+    fs.mkdirSync(ro, { mode: 0o500 });
+    await assert.rejects(openCaroDatabase(path.join(ro, 'sub', 'history.db'), silentLogger), (e: unknown) => {
+      assert.ok(isCaroError(e, 'internal'));
+      assert.match(e.message, /cannot create its data folder/);
+      return true;
+    });
+  });
+
+  it('a blocker file where the data folder should be gives a plain CaroError', async () => {
+    fs.writeFileSync(path.join(dir, 'blocker'), 'x');
+    await assert.rejects(openCaroDatabase(path.join(dir, 'blocker', 'history.db'), silentLogger), (e: unknown) => {
+      assert.ok(isCaroError(e, 'internal'));
+      assert.match(e.message, /cannot create its data folder .*blocker/);
+      assert.match(e.action ?? '', /you may write to it/);
+      return true;
+    });
+  });
+
   it('answers latest-N from the composite (deleted_at, created_at DESC) index without sorting', async () => {
     const db = await openCaroDatabase(dbPath, silentLogger);
     try {

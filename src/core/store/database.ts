@@ -21,6 +21,8 @@ const SQLITE_CORRUPT = 11;
 const SQLITE_FULL = 13;
 const SQLITE_NOTADB = 26;
 const SQLITE_IOERR = 10;
+const SQLITE_READONLY = 8;
+const SQLITE_CANTOPEN = 14;
 
 /**
  * One connection to a SQLite file through sqlite-wasm and the node:fs VFS (DELETE journal, synchronous=FULL,
@@ -301,6 +303,10 @@ export function translateError(e: unknown, dbPath: string): unknown {
     return new CaroError('internal', 'The disk holding the history file is full; the command was not saved.',
       `Free some disk space on the drive that holds ${path.dirname(dbPath)}.`, { cause: e });
   }
+  if (rc === SQLITE_CANTOPEN || rc === SQLITE_READONLY) {
+    return new CaroError('internal', `The history file ${dbPath} cannot be opened for writing.`,
+      `Check that the folder ${path.dirname(dbPath)} exists and that you may write to it, then reload the window.`, { cause: e });
+  }
   if (rc === SQLITE_IOERR) {
     return new CaroError('internal', `Reading or writing the history file ${dbPath} failed.`,
       'Check that the drive is available and writable, then try again.', { cause: e });
@@ -333,7 +339,12 @@ export async function openCaroDatabase(
   opts: CaroDatabaseOptions = {},
 ): Promise<SqliteDatabase> {
   const abs = path.resolve(dbPath);
-  fs.mkdirSync(path.dirname(abs), { recursive: true });
+  try {
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+  } catch (e) {
+    throw new CaroError('internal', `Caro History cannot create its data folder ${path.dirname(abs)}.`,
+      'Check that the parent folder exists and that you may write to it, then reload the window.', { cause: e });
+  }
   let movedAsideTo: string | undefined;
   if (!looksLikeSqlite(abs)) {
     movedAsideTo = moveAside(abs, opts.now ?? Date.now);
