@@ -124,7 +124,7 @@ function SyncOn({ state, busy, act, host }: PartProps): JSX.Element {
             {' · '}
             <span title="Changes from other devices not yet applied"><span class="codicon codicon-arrow-down" aria-hidden="true" />{s.pendingDown.toLocaleString()} to receive</span>
           </dd>
-          {s.fingerprint ? (<><dt>Key</dt><dd><code class="mono fingerprint" title="Compare this on each device: it must be the same everywhere">{s.fingerprint}</code></dd></>) : null}
+          {s.fingerprint ? (<><dt>Fingerprint</dt><dd><code class="mono fingerprint" title="Compare this on each device: it must be the same everywhere">{s.fingerprint}</code></dd></>) : null}
           {s.relayUrl ? (<><dt>Relay</dt><dd class="relay" title={s.relayUrl}>{s.relayUrl}</dd></>) : null}
           <dt>Local</dt>
           <dd>{count(state.localCount, 'command')}</dd>
