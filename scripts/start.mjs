@@ -308,8 +308,13 @@ async function main() {
   const settingsFile = join(userData, 'User', 'settings.json');
   const settings = { ...DEMO_SETTINGS, ...readJson(settingsFile, {}) };
   if (opts.relay) settings['caroHistory.syncServerUrl'] = relayUrl;
-  settings['caroHistory.deviceName'] ??= `Demo device ${opts.device.toUpperCase()}`;
   writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+  // code-server is a remote window: machine-scoped settings (caroHistory.deviceName) live in the Machine settings.
+  const machineFile = join(userData, 'Machine', 'settings.json');
+  mkdirSync(dirname(machineFile), { recursive: true });
+  const machine = readJson(machineFile, {});
+  machine['caroHistory.deviceName'] ??= `Demo device ${opts.device.toUpperCase()}`;
+  writeFileSync(machineFile, JSON.stringify(machine, null, 2));
 
   const code = children.start(
     `code-server (${opts.device})`,

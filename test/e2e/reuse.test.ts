@@ -53,6 +53,7 @@ describe('e2e 3: reuse commands from history', function () {
   it('Search History from the palette finds by substring and inserts the pick', async function () {
     const before = vs.state()?.capturedCount ?? 0;
     await vs.runCommand('Caro History: Search History');
+    await vs.waitForQuickInput('Search Caro History');
     await vs.quickInput().fill('reuse-be');
     const items = await waitFor('search results for "reuse-be"', async () => {
       const rows = await vs.quickPickItems();

@@ -105,7 +105,15 @@ export class VsCodeInstance {
 
     const settingsFile = d('user-data/User/settings.json');
     const previous = existsSync(settingsFile) ? (JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>) : {};
-    writeFileSync(settingsFile, JSON.stringify({ ...DEFAULT_SETTINGS, ...previous, ...opts.settings }, null, 2));
+    const settings = { ...DEFAULT_SETTINGS, ...previous, ...opts.settings };
+    writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+    // code-server is a remote window: machine-scoped settings (e.g. caroHistory.deviceName) are read from the
+    // server's Machine settings, not from User settings as in desktop VS Code.
+    mkdirSync(d('user-data/Machine'), { recursive: true });
+    const machineFile = d('user-data/Machine/settings.json');
+    const machinePrev = existsSync(machineFile) ? (JSON.parse(readFileSync(machineFile, 'utf8')) as Record<string, unknown>) : {};
+    const caroKeys = Object.fromEntries(Object.entries(opts.settings ?? {}).filter(([k]) => k.startsWith('caroHistory.')));
+    writeFileSync(machineFile, JSON.stringify({ ...machinePrev, ...caroKeys }, null, 2));
     for (const [rel, content] of Object.entries(opts.workspaceFiles ?? {})) {
       mkdirSync(join(d('workspace'), rel, '..'), { recursive: true });
       writeFileSync(join(d('workspace'), rel), content);
@@ -293,6 +301,15 @@ export class VsCodeInstance {
     if (!pid) return undefined;
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) / 1024 : undefined;
+  }
+
+  /** Waits until the open quick input's title contains `title` (so typing goes to it, not to the closing palette). */
+  async waitForQuickInput(title: string): Promise<void> {
+    const t = this.page.locator('.quick-input-widget .quick-input-title');
+    await waitFor(`the "${title}" input`, async () => (await t.isVisible().catch(() => false)) && ((await t.textContent()) ?? '').includes(title), {
+      timeoutMs: 20_000,
+      describe: () => t.textContent().catch(() => ''),
+    });
   }
 
   /** The visible quick input (palette, input box, quick pick). */
