@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { COMMANDS, CommandId } from './commands/commandIds';
 import type { CommandContext } from './commands/commandContext';
 import { registerCommands } from './commands/registerCommands';
+import { DETAILS_SCHEME, DetailsDocumentProvider } from './commands/showDetailsCommand';
 import { saveExport } from './commands/transferFiles';
 import { ConfigService } from './config';
 import { OutputChannelLogger } from './logging';
@@ -115,6 +116,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<Testin
     openHistoryPanel: () => webviews.showHistoryPanel(),
   };
   context.subscriptions.push(...registerCommands(ctx, notifier));
+  context.subscriptions.push(
+    vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, new DetailsDocumentProvider(services)),
+  );
+
+  // Sync problems that stop sync are told once per distinct message (offline is shown in the status bar only).
+  let lastSyncProblem = '';
+  context.subscriptions.push(
+    services.onDidChangeSyncStatus((status) => {
+      const stopped = status.state === 'error' || (status.state === 'uninitialised' && status.lastError !== undefined);
+      if (!stopped || !status.lastError) return;
+      const text = `${status.lastError.message}${status.lastError.action ? ` ${status.lastError.action}` : ''}`;
+      if (text === lastSyncProblem) return;
+      lastSyncProblem = text;
+      void notifier.warn(`Caro History sync: ${text}`, 'Sync Status').then((pick) => {
+        if (pick) void vscode.commands.executeCommand(CommandId.syncStatus);
+      });
+    }),
+  );
 
   context.subscriptions.push(
     config.onDidChange(({ changed }) => {

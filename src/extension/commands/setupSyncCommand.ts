@@ -17,11 +17,18 @@ export const setupSyncCommand: CommandDef = {
       if (pick) await vscode.commands.executeCommand(CommandId.showRecoveryPhrase);
       return;
     }
+    const wasEnabled = ctx.config.settings.syncEnabled;
     await ctx.config.update('syncEnabled', true);
-    const { phrase } = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Caro History: setting up sync…' },
-      () => sync.init(),
-    );
+    let phrase: string;
+    try {
+      ({ phrase } = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Caro History: setting up sync…' },
+        () => sync.init(),
+      ));
+    } catch (err) {
+      if (!wasEnabled) await ctx.config.update('syncEnabled', false);
+      throw err;
+    }
     const fingerprint = sync.status.fingerprint;
     const confirmed = await ctx.phrases.showNew(phrase, {
       title: 'Your Caro History Recovery Phrase',

@@ -1,9 +1,12 @@
 import * as vscode from 'vscode';
 import type { HistoryEntry } from '../../core/model/entry';
+import type { Services } from '../services';
 import { exitStatusWords, formatDuration } from '../views/historyFormat';
 import type { CommandDef } from './commandContext';
 import { CommandId } from './commandIds';
 import { entryOrPick } from './entryArgs';
+
+export const DETAILS_SCHEME = 'caro-history-details';
 
 export function detailsMarkdown(e: HistoryEntry, deviceLabel: string): string {
   const fence = e.command.includes('```') ? '~~~~' : '```';
@@ -29,6 +32,23 @@ export function detailsMarkdown(e: HistoryEntry, deviceLabel: string): string {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * Read-only virtual documents `caro-history-details:/<id>.md` (never "unsaved" untitled files, nothing on disk).
+ * Content is produced on demand from the store.
+ */
+export class DetailsDocumentProvider implements vscode.TextDocumentContentProvider {
+  constructor(private readonly services: Services) {}
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const id = uri.path.replace(/^\//, '').replace(/\.md$/, '');
+    const history = await this.services.history();
+    const entry = await history.get(id);
+    if (!entry) return '# Command details\n\nThis command is no longer in your history (it was deleted or expired).\n';
+    const device = entry.deviceId === this.services.deviceId ? 'this device' : entry.deviceId;
+    return detailsMarkdown(entry, device);
+  }
+}
+
 /** Opens a read-only markdown document with every detail of the entry. */
 export const showDetailsCommand: CommandDef = {
   id: CommandId.showDetails,
@@ -36,8 +56,8 @@ export const showDetailsCommand: CommandDef = {
   async run(ctx, ...args) {
     const entry = await entryOrPick(ctx, args, 'Show Command Details');
     if (!entry) return;
-    const device = entry.deviceId === ctx.services.deviceId ? 'this device' : entry.deviceId;
-    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: detailsMarkdown(entry, device) });
+    const uri = vscode.Uri.parse(`${DETAILS_SCHEME}:/${entry.id}.md`);
+    const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: true });
   },
 };

@@ -475,6 +475,7 @@ class ShimControl {
   readonly quickInputs: FakeQuickInput[] = [];
   readonly progressTitles: string[] = [];
   readonly openedDocuments: { language?: string; content?: string }[] = [];
+  readonly contentProviders = new Map<string, { provideTextDocumentContent(uri: Uri): string | Promise<string> }>();
   readonly externalUris: string[] = [];
   terminals: FakeTerminal[] = [];
   activeTerminal: FakeTerminal | undefined;
@@ -580,6 +581,7 @@ class ShimControl {
     this.quickInputs.length = 0;
     this.progressTitles.length = 0;
     this.openedDocuments.length = 0;
+    this.contentProviders.clear();
     this.externalUris.length = 0;
     this.terminals = [];
     this.activeTerminal = undefined;
@@ -810,9 +812,24 @@ export const workspace = {
       },
     };
   },
-  openTextDocument(options: { language?: string; content?: string }): Promise<unknown> {
-    shim.openedDocuments.push(options);
-    return Promise.resolve({ uri: Uri.parse('untitled:details'), ...options });
+  registerTextDocumentContentProvider(
+    scheme: string,
+    provider: { provideTextDocumentContent(uri: Uri): string | Promise<string> },
+  ): Disposable {
+    shim.contentProviders.set(scheme, provider);
+    return new Disposable(() => shim.contentProviders.delete(scheme));
+  },
+  async openTextDocument(arg: Uri | { language?: string; content?: string }): Promise<unknown> {
+    if (arg instanceof Uri) {
+      const provider = shim.contentProviders.get(arg.scheme);
+      if (!provider) throw new Error(`no content provider for ${arg.toString()}`);
+      const content = await provider.provideTextDocumentContent(arg);
+      const doc = { uri: arg, language: arg.path.endsWith('.md') ? 'markdown' : 'plaintext', content };
+      shim.openedDocuments.push(doc);
+      return doc;
+    }
+    shim.openedDocuments.push(arg);
+    return { uri: Uri.parse('untitled:document'), ...arg };
   },
   fs: {},
 };
