@@ -140,6 +140,16 @@ describe('caro-history CLI (spawned process)', function () {
         assert.equal(r.code, 0, r.err);
         assert.match(r.out, new RegExp(`Imported \\d+ commands? from ${kind}`));
       }
+      // The committed plain fixtures (no timestamps: they get the file's time, so copy them to get a fresh one).
+      for (const f of ['bash_plain.txt', 'zsh_plain.txt']) {
+        const copy = path.join(work, f);
+        fs.copyFileSync(path.join(repo, 'test/fixtures/shell-history', f), copy);
+        const r = cli(homeA, ['import', copy, '--format', f.startsWith('zsh') ? 'zsh' : 'bash']);
+        assert.equal(r.code, 0, r.err);
+      }
+      assert.deepEqual(searchJson(homeA, 'git status').map((e) => e.command), ['git status']);
+      assert.deepEqual(searchJson(homeA, 'make build').map((e) => e.command), ['make build']);
+
       const push = searchJson(homeA, 'push');
       assert.deepEqual(push.map((e) => [e.command, e.riskLevel]), [['git push --force origin main', 'high']]);
       const token = searchJson(homeA, 'GITHUB_TOKEN');
@@ -149,11 +159,12 @@ describe('caro-history CLI (spawned process)', function () {
       assert.equal(searchJson(homeA, 'fish-was-here').length, 1);
 
       // Human output: one line per command, newest first.
-      const human = cli(homeA, ['search', 's']);
+      const human = cli(homeA, ['search', 'npm']);
       assert.equal(human.code, 0);
-      assert.ok(human.out.includes('npm install') && human.out.includes('ls -la'), human.out);
-      assert.ok(human.out.indexOf('npm install') < human.out.indexOf('ls -la'), 'newest first');
-      assert.match(human.out, /\d{4}-\d{2}-\d{2} \d{2}:\d{2}  exit 1  \[critical\] kubectl delete ns staging/);
+      assert.ok(human.out.includes('npm install') && human.out.includes('npm test'), human.out);
+      assert.ok(human.out.indexOf('npm test') < human.out.indexOf('npm install'), 'newest first');
+      const all = cli(homeA, ['search', 'e', '--limit', '100']);
+      assert.match(all.out, /\d{4}-\d{2}-\d{2} \d{2}:\d{2}  exit 1  \[critical\] kubectl delete ns staging/);
       assert.match(cli(homeA, ['search', 'rm -rf']).out, /\[critical\] rm -rf \//);
 
       // The store is encrypted at rest: neither commands nor the token are in the file.
@@ -165,16 +176,16 @@ describe('caro-history CLI (spawned process)', function () {
       const out = path.join(work, 'a-export.json');
       const exp = cli(homeA, ['export', '--out', out]);
       assert.equal(exp.code, 0, exp.err);
-      assert.match(exp.err, /Exported 8 commands/);
+      assert.match(exp.err, /Exported 15 commands/);
       assert.equal(fs.statSync(out).mode & 0o777, 0o600, 'an export holds decrypted history: owner-only');
       const exported = JSON.parse(fs.readFileSync(out, 'utf8')) as { exportVersion: string; commands: JsonEntry[] };
       assert.equal(exported.exportVersion, '1.0');
-      assert.equal(exported.commands.length, 8);
+      assert.equal(exported.commands.length, 15);
       assert.ok(!fs.readFileSync(out, 'utf8').includes('ghp_aB3dE5'), 'secrets stay redacted in exports');
 
       const imp = cli(homeB, ['import', out]);
       assert.equal(imp.code, 0, imp.err);
-      assert.match(imp.out, /Imported 8 commands/);
+      assert.match(imp.out, /Imported 15 commands/);
       const expB = cli(homeB, ['export']);
       assert.equal(expB.code, 0, expB.err);
       const pick = (e: Record<string, unknown>) => ({
@@ -188,7 +199,7 @@ describe('caro-history CLI (spawned process)', function () {
       // Importing the same file again adds nothing.
       const again = cli(homeB, ['import', out]);
       assert.equal(again.code, 0);
-      assert.match(again.out, /Imported 0 commands .* 8 already in your history/);
+      assert.match(again.out, /Imported 0 commands .* 15 already in your history/);
     } finally {
       fs.rmSync(homeA, { recursive: true, force: true });
       fs.rmSync(homeB, { recursive: true, force: true });
