@@ -366,4 +366,23 @@ describe('history panel in Chromium (webview harness)', function () {
       await narrow.view.close();
     }
   });
+
+  it('the CSP really is enforced in the harness: inline styles and foreign images are blocked and reported', async () => {
+    const history = new MemoryHistory(sampleEntries(5));
+    const { view } = await openHistory(browser, history);
+    try {
+      assert.deepEqual(view.problems, []);
+      // What a careless component would do: a style attribute in markup and an inline script.
+      await view.page.evaluate(() => {
+        const doc = (globalThis as unknown as { document: { body: { insertAdjacentHTML(p: string, h: string): void } } }).document;
+        doc.body.insertAdjacentHTML('beforeend', '<div id="inline" style="color: red">x</div><img src="https://elsewhere.invalid/x.png">');
+      });
+      await until('violations reported', async () => view.problems.join('\n'), (p) => p.includes('style-src') && p.includes('img-src'));
+      const color = await view.page.locator('#inline').evaluate((el) =>
+        (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(el).color);
+      assert.notEqual(color, 'rgb(255, 0, 0)', 'the inline style was not applied');
+    } finally {
+      await view.close();
+    }
+  });
 });
