@@ -6,7 +6,7 @@ import { MemoryKeyVault } from '../../src/core/crypto/keyVault';
 import { SecretKey } from '../../src/core/crypto/secretKey';
 import type { HistoryChange } from '../../src/core/history/historyApi';
 import { type HistoryService, openHistory } from '../../src/core/history/historyService';
-import { fuzzyScore } from '../../src/core/history/searchIndex';
+import { type IndexItem, SearchIndex, fuzzyScore } from '../../src/core/history/searchIndex';
 import type { CapturedCommand, HistoryEntry } from '../../src/core/model/entry';
 import { isCaroError } from '../../src/core/model/errors';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/core/settings/settings';
@@ -494,5 +494,45 @@ describe('history sync port', () => {
     assert.equal(events[0]?.origin, 'remote');
     // unusable records are skipped, not fatal
     assert.deepEqual(await h.applyRemote([{ id: '' } as HistoryEntry]), { inserted: 0, deleted: 0, skipped: 1 });
+  });
+});
+
+describe('search index (pure)', () => {
+  function item(i: number, text: string, createdAt: number): IndexItem {
+    return { rowid: i, id: `id${i}`, text, createdAt, workingDir: undefined, workspace: undefined, deviceId: 'd',
+      sessionId: undefined, success: true, risk: 0, dead: false };
+  }
+
+  it('fuzzy pages equal a full sort by score then recency, with no overlap between pages', () => {
+    const idx = new SearchIndex();
+    const texts = ['git status', 'git stash', 'grep -rn status', 'go test', 'git show', 'echo gst', 'gist'];
+    const all: IndexItem[] = [];
+    for (let i = 0; i < 300; i++) all.push(item(i + 1, texts[i % texts.length] as string, 1000 + ((i * 37) % 300)));
+    idx.addMany(all.slice(0, 150));
+    for (const it of all.slice(150)) idx.add(it); // both paths
+    const reference = all
+      .map((it) => ({ it, s: fuzzyScore(it.text, 'gst') }))
+      .filter((x) => x.s !== -Infinity)
+      .sort((a, b) => b.s - a.s || b.it.createdAt - a.it.createdAt || b.it.rowid - a.it.rowid)
+      .map((x) => x.it.id);
+    const pages: string[] = [];
+    let total = 0;
+    for (let off = 0; off < reference.length; off += 40) {
+      const r = idx.search({ text: 'gst', mode: 'fuzzy' }, off, 40);
+      total = r.total;
+      pages.push(...r.ids);
+    }
+    assert.equal(total, reference.length);
+    assert.deepEqual(pages, reference);
+  });
+
+  it('removed items disappear, and compaction keeps order', () => {
+    const idx = new SearchIndex();
+    idx.addMany(Array.from({ length: 3000 }, (_, i) => item(i + 1, `cmd ${i}`, i)));
+    for (let i = 0; i < 2000; i++) idx.remove(`id${i + 1}`);
+    const r = idx.search({ text: 'cmd' }, 0, 3);
+    assert.equal(r.total, 1000);
+    assert.deepEqual(r.ids, ['id3000', 'id2999', 'id2998']);
+    assert.equal(idx.size, 1000);
   });
 });

@@ -131,7 +131,10 @@ export class SearchIndex {
     const items = this.items;
     if (query !== '' && filter.mode === 'fuzzy') {
       const terms = query.split(/\s+/).filter(Boolean);
-      const scored: { item: IndexItem; score: number }[] = [];
+      // Keep only the best offset+limit matches (a bounded heap), not a sort of every match.
+      const top = new TopK(offset + limit);
+      let total = 0;
+      let seq = 0;
       for (let i = items.length - 1; i >= 0; i--) {
         const item = items[i] as IndexItem;
         if (item.dead || !accept(item)) continue;
@@ -144,11 +147,11 @@ export class SearchIndex {
           }
           score += s;
         }
-        if (score !== -Infinity) scored.push({ item, score });
+        if (score === -Infinity) continue;
+        total++;
+        top.offer(item, score, seq++);
       }
-      // Stable sort keeps newest-first among equal scores.
-      scored.sort((a, b) => b.score - a.score);
-      return { ids: scored.slice(offset, offset + limit).map((s) => s.item.id), total: scored.length };
+      return { ids: top.sorted().slice(offset, offset + limit).map((i) => i.id), total };
     }
     const ids: string[] = [];
     let total = 0;
@@ -220,20 +223,15 @@ export function fuzzyScore(t: string, q: string): number {
   const m = q.length;
   if (m === 0) return 0;
   if (m > n) return -Infinity;
-  let qi = 0;
+  // Forward pass with native indexOf: the first complete match, or a fast rejection.
   let end = -1;
-  for (let i = 0; i < n; i++) {
-    if (t.charCodeAt(i) === q.charCodeAt(qi)) {
-      qi++;
-      if (qi === m) {
-        end = i;
-        break;
-      }
-    }
+  for (let qi = 0; qi < m; qi++) {
+    end = t.indexOf(q[qi] as string, end + 1);
+    if (end < 0) return -Infinity;
   }
-  if (end < 0) return -Infinity;
+  // Backward pass: the shortest window that ends there.
   let start = end;
-  qi = m - 1;
+  let qi = m - 1;
   for (let i = end; i >= 0; i--) {
     if (t.charCodeAt(i) === q.charCodeAt(qi)) {
       qi--;
@@ -263,4 +261,48 @@ export function fuzzyScore(t: string, q: string): number {
   }
   if (start === 0) score += 4;
   return score - n * 0.01;
+}
+
+/** Bounded min-heap of the best `k` (score desc, then earlier `seq` = newer first). */
+class TopK {
+  private readonly heap: { item: IndexItem; score: number; seq: number }[] = [];
+  constructor(private readonly k: number) {}
+
+  /** a is worse than b */
+  private worse(a: { score: number; seq: number }, b: { score: number; seq: number }): boolean {
+    return a.score < b.score || (a.score === b.score && a.seq > b.seq);
+  }
+
+  offer(item: IndexItem, score: number, seq: number): void {
+    const h = this.heap;
+    const e = { item, score, seq };
+    if (h.length < this.k) {
+      h.push(e);
+      let i = h.length - 1;
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (!this.worse(h[i] as typeof e, h[p] as typeof e)) break;
+        [h[i], h[p]] = [h[p] as typeof e, h[i] as typeof e];
+        i = p;
+      }
+      return;
+    }
+    if (this.k === 0 || !this.worse(h[0] as typeof e, e)) return;
+    h[0] = e;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let w = i;
+      if (l < h.length && this.worse(h[l] as typeof e, h[w] as typeof e)) w = l;
+      if (r < h.length && this.worse(h[r] as typeof e, h[w] as typeof e)) w = r;
+      if (w === i) break;
+      [h[i], h[w]] = [h[w] as typeof e, h[i] as typeof e];
+      i = w;
+    }
+  }
+
+  sorted(): IndexItem[] {
+    return [...this.heap].sort((a, b) => b.score - a.score || a.seq - b.seq).map((e) => e.item);
+  }
 }
