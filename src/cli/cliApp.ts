@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { DeviceInfo, HistoryEntry, Platform } from '../core/model/entry';
+import { RISK_LEVELS, type DeviceInfo, type HistoryEntry, type HistoryFilter, type Platform, type RiskLevel } from '../core/model/entry';
 import { CaroError, isCaroError } from '../core/model/errors';
 import { openHistory, type HistoryService } from '../core/history/historyService';
 import { redactForLog } from '../core/safety/logRedaction';
@@ -40,6 +40,7 @@ const HELP = `caro-history: your terminal command history, encrypted on this mac
 
 Usage:
   caro-history search <text> [--limit N] [--json]   Find commands containing <text> (newest first)
+        [--fuzzy] [--failed] [--min-risk moderate|high|critical] [--dir PATH] [--since 7d|12h|2026-01-31]
   caro-history export [--out FILE]                  Write all history as JSON (to FILE, or to the screen)
   caro-history import <FILE> [--format F]           Add commands from a Caro export or a shell history file
                                                     F = json | bash | zsh | fish | auto (default: auto)
@@ -82,7 +83,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
     });
     switch (command) {
       case 'search':
-        return await searchCommand(parseArgs(rest, [{ name: 'limit', short: 'n', takesValue: true }, { name: 'json', takesValue: false }], command), ctx);
+        return await searchCommand(parseArgs(rest, SEARCH_FLAGS, command), ctx);
       case 'export':
         return await exportCommand(parseArgs(rest, [{ name: 'out', short: 'o', takesValue: true }], command), ctx);
       case 'import':
@@ -171,12 +172,42 @@ function stderrLogger(io: CliIo, verbose: boolean): Logger {
 
 // --- search -------------------------------------------------------------------------------------------------------
 
+const SEARCH_FLAGS = [
+  { name: 'limit', short: 'n', takesValue: true },
+  { name: 'json', takesValue: false },
+  { name: 'fuzzy', takesValue: false },
+  { name: 'failed', takesValue: false },
+  { name: 'min-risk', takesValue: true },
+  { name: 'dir', takesValue: true },
+  { name: 'since', takesValue: true },
+] as const;
+
+/** "7d", "12h", "30m" or an ISO date → Unix ms. */
+function parseSince(v: string, now: number): number {
+  const rel = /^(\d{1,6})([dhm])$/.exec(v);
+  if (rel) return now - Number(rel[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[rel[2] as 'd' | 'h' | 'm'];
+  const t = /^\d{4}-\d{2}-\d{2}/.test(v) ? Date.parse(v) : Number.NaN;
+  if (Number.isNaN(t)) throw new UsageError(`--since must look like 7d, 12h, 30m or 2026-01-31 (not "${v}").`);
+  return t;
+}
+
 async function searchCommand(args: ParsedArgs, ctx: CliContext): Promise<number> {
   if (args.positionals.length === 0) throw new UsageError('search needs the text to look for, e.g. caro-history search "git push".');
   const text = args.positionals.join(' ');
   const limit = flagInt(args, 'limit', 1, 100_000) ?? 20;
+  const filter: HistoryFilter = { text, mode: args.flags.has('fuzzy') ? 'fuzzy' : 'substring' };
+  if (args.flags.has('failed')) filter.status = 'failed';
+  const minRisk = flagString(args, 'min-risk');
+  if (minRisk !== undefined) {
+    if (!(RISK_LEVELS as readonly string[]).includes(minRisk)) throw new UsageError(`--min-risk must be one of ${RISK_LEVELS.join(', ')}.`);
+    filter.minRisk = minRisk as RiskLevel;
+  }
+  const dir = flagString(args, 'dir');
+  if (dir !== undefined) filter.directory = path.resolve(dir);
+  const since = flagString(args, 'since');
+  if (since !== undefined) filter.since = parseSince(since, Date.now());
   const history = await ctx.openHistory();
-  const page = await history.search({ text, mode: 'substring' }, 0, limit);
+  const page = await history.search(filter, 0, limit);
   if (args.flags.has('json')) {
     ctx.io.out(`${JSON.stringify(page.items.map(publicEntry), null, 2)}\n`);
     return EXIT_OK;

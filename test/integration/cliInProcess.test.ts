@@ -79,6 +79,38 @@ describe('caro-history CLI (in-process)', function () {
     assert.ok(!cmds.includes('echo line-49') && cmds.includes('echo line-50'), 'the oldest were pruned, in file order');
   });
 
+  it('search filters: --failed, --min-risk, --since, --dir and --fuzzy', async () => {
+    const now = Date.now();
+    const iso = (ago: number) => new Date(now - ago).toISOString();
+    const file = path.join(home, 'export.json');
+    fs.writeFileSync(file, JSON.stringify({
+      exportVersion: '1.0',
+      exportedAt: iso(0),
+      commands: [
+        { id: 'c1', prompt: '', command: 'git push --force', executed: true, success: false, exitCode: 1, createdAt: iso(3_600_000), workingDir: '/srv/app' },
+        { id: 'c2', prompt: '', command: 'git status', executed: true, success: true, exitCode: 0, createdAt: iso(10 * 86_400_000), workingDir: '/srv/app' },
+        { id: 'c3', prompt: '', command: 'git stash pop', executed: true, success: false, exitCode: 1, createdAt: iso(2 * 86_400_000), workingDir: '/home/me' },
+      ],
+    }));
+    assert.equal((await runAsync(home, ['import', file])).code, EXIT_OK);
+    const ids = async (...args: string[]) => {
+      const r = await runAsync(home, ['search', 'git', '--json', ...args]);
+      assert.equal(r.code, EXIT_OK, r.err);
+      return (JSON.parse(r.out) as { id: string }[]).map((e) => e.id);
+    };
+    assert.deepEqual(await ids(), ['c1', 'c3', 'c2']);
+    assert.deepEqual(await ids('--failed'), ['c1', 'c3']);
+    assert.deepEqual(await ids('--min-risk', 'high'), ['c1']);
+    assert.deepEqual(await ids('--since', '3d'), ['c1', 'c3']);
+    assert.deepEqual(await ids('--dir', '/srv/app'), ['c1', 'c2']);
+    const fuzzy = await runAsync(home, ['search', 'gtstu', '--fuzzy', '--json']);
+    assert.deepEqual((JSON.parse(fuzzy.out) as { id: string }[]).map((e) => e.id), ['c2']);
+    const bad = await runAsync(home, ['search', 'git', '--since', 'last tuesday']);
+    assert.equal(bad.code, EXIT_USAGE);
+    assert.match(bad.err, /--since must look like 7d/);
+    assert.equal((await runAsync(home, ['search', 'git', '--min-risk', 'scary'])).code, EXIT_USAGE);
+  });
+
   it('prints "no commands" for an empty result and exits 0; stats works on an empty history', async () => {
     const r = await runAsync(home, ['search', 'nothing-like-this']);
     assert.equal(r.code, EXIT_OK);
