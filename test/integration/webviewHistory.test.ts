@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { Browser } from 'playwright-core';
+import { CaroError } from '../../src/core/model/errors';
 import { HistoryController } from '../../src/extension/webviews/historyController';
 import { type OpenedView, ScriptedUi, launchChromium, openView, recordingServices } from './webviewHarness/harness';
 import { MemoryHistory } from './webviewHarness/memoryHistory';
@@ -381,6 +382,24 @@ describe('history panel in Chromium (webview harness)', function () {
       const color = await view.page.locator('#inline').evaluate((el) =>
         (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(el).color);
       assert.notEqual(color, 'rgb(255, 0, 0)', 'the inline style was not applied');
+    } finally {
+      await view.close();
+    }
+  });
+
+  it('a store that cannot be opened shows what went wrong and what to do, instead of an empty list', async () => {
+    const rec = recordingServices(new MemoryHistory());
+    rec.services.history = async () => {
+      throw new CaroError('wrongKey', 'Your history could not be opened with the key stored on this computer.', 'Nothing was deleted. Restore the key, or run "Caro History: Show Log" for the file location.');
+    };
+    const view = await openView(browser, { view: 'history', controller: new HistoryController(rec.services, new ScriptedUi()), theme: 'light' });
+    try {
+      const alert = view.page.getByRole('alert');
+      await alert.waitFor();
+      const t = await alert.innerText();
+      assert.match(t, /could not be opened with the key/);
+      assert.match(t, /Nothing was deleted/);
+      assert.equal(await view.page.locator('.rows').count(), 0);
     } finally {
       await view.close();
     }
