@@ -8,7 +8,6 @@ import * as esbuild from 'esbuild';
 import { SecretKey } from '../../src/core/crypto/secretKey';
 import { openHistory } from '../../src/core/history/historyService';
 import { DEFAULT_SETTINGS } from '../../src/core/settings/settings';
-import { openCaroDatabase } from '../../src/core/store/database';
 import { silentLogger } from '../../src/core/util/logger';
 
 /**
@@ -170,10 +169,9 @@ describe('store durability (child processes, real files)', function () {
     console.log(`      ${TRIALS} kills, ${totalCommitted} commits checked, ${staleLocksBroken} stale locks broken`);
   });
 
-  it('two processes writing 300 rows each at the same time: 600 rows, integrity ok', async () => {
+  it('two processes creating the store and writing 300 rows each at the same time: 600 rows, integrity ok', async () => {
     const dbPath = path.join(dir, 'history.db');
-    // Create the file first so both writers migrate nothing and race only on inserts.
-    (await openCaroDatabase(dbPath, silentLogger)).close();
+    // No file yet: both processes also race to create and migrate it.
     const a = startWriter(dbPath, key, 'count', 300, 'A');
     const b = startWriter(dbPath, key, 'count', 300, 'B');
     const [ca, cb] = await Promise.all([a.exited, b.exited]);

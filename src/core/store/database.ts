@@ -397,6 +397,7 @@ function readUserVersion(db: SqliteDatabase): number {
 
 /** Applies every migration above the file's `user_version`, each in its own transaction with its version bump. */
 export function migrate(db: SqliteDatabase): number {
+  if (readUserVersion(db) >= LATEST_SCHEMA_VERSION) return readUserVersion(db);
   for (const m of MIGRATIONS) {
     db.transaction(() => {
       // Re-read inside the write lock: another window may have migrated meanwhile.
