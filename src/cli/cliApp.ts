@@ -249,6 +249,12 @@ async function exportCommand(args: ParsedArgs, ctx: CliContext): Promise<number>
   const out = flagString(args, 'out');
   const history = await ctx.openHistory();
   const entries = await history.exportAll();
+  const { total } = await history.stats();
+  if (total > entries.length) {
+    ctx.io.err(
+      `Warning: ${total - entries.length} stored command${total - entries.length === 1 ? '' : 's'} could not be decrypted with this machine's key and ${total - entries.length === 1 ? 'is' : 'are'} not in the export. Run "caro-history doctor" for details.\n`,
+    );
+  }
   const now = Date.now();
   const device: DeviceInfo = {
     deviceId: ctx.deviceId,

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import Database from 'better-sqlite3';
 import { EXIT_ERROR, EXIT_OK, EXIT_USAGE, runCli } from '../../src/cli/cliApp';
 
 /** The CLI's argument handling and messages, run in-process (same code as the binary, without process start-up). */
@@ -109,6 +110,27 @@ describe('caro-history CLI (in-process)', function () {
     assert.equal(bad.code, EXIT_USAGE);
     assert.match(bad.err, /--since must look like 7d/);
     assert.equal((await runAsync(home, ['search', 'git', '--min-risk', 'scary'])).code, EXIT_USAGE);
+  });
+
+  it('export says how many stored commands could not be decrypted instead of dropping them silently', async () => {
+    const file = path.join(home, 'hist');
+    fs.writeFileSync(file, 'echo one\necho two\necho three\n');
+    assert.equal((await runAsync(home, ['import', file])).code, EXIT_OK);
+    // Tamper with the oldest row's ciphertext (the store is closed: the CLI run has finished).
+    const db = new Database(path.join(home, 'history.db'));
+    try {
+      const row = db.prepare('SELECT id, command FROM command_history ORDER BY created_at LIMIT 1').get() as { id: string; command: string };
+      const bytes = Buffer.from(row.command, 'base64');
+      bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) ^ 0xff;
+      db.prepare('UPDATE command_history SET command = ? WHERE id = ?').run(bytes.toString('base64'), row.id);
+    } finally {
+      db.close();
+    }
+    const r = await runAsync(home, ['export']);
+    assert.equal(r.code, EXIT_OK, r.err);
+    assert.match(r.err, /Warning: 1 stored command could not be decrypted/);
+    const doc = JSON.parse(r.out) as { commands: { command: string }[] };
+    assert.deepEqual(doc.commands.map((c) => c.command), ['echo two', 'echo three']);
   });
 
   it('prints "no commands" for an empty result and exits 0; stats works on an empty history', async () => {
