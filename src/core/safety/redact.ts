@@ -67,8 +67,11 @@ function shannonBits(v: string): number {
   return h;
 }
 
+/** Variable names whose value is a secret: `*_TOKEN`, `*SECRET`, `*PASSWORD`, `*_KEY`, `*_PASS`, `*_AUTH`, … */
 const ENV_SECRET_NAME =
-  /(?:^|_)(?:TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|PASS|PWD_SECRET|KEY|APIKEY|API_KEY|CREDENTIALS?|AUTH)$|TOKEN$|SECRET$|PASSWORD$|PASSWD$|APIKEY$/i;
+  /(?:^|_)(?:PASS|KEY|AUTH|CREDENTIALS?|PASSPHRASE|API_KEY)$|(?:TOKEN|SECRET|PASSWORD|PASSWD|APIKEY)$/;
+/** Names that end like secrets but are not. */
+const ENV_NOT_SECRET = /(?:^|_)(?:PUBLIC_KEY|KEY_ID|KEY_NAME|KEY_PATH|KEY_FILE|SORT_KEY|PRIMARY_KEY|HOTKEY|MONKEY)$|^(?:OLD)?PWD$/;
 
 function envKind(name: string): string | null {
   const upper = name.toUpperCase();
@@ -76,11 +79,7 @@ function envKind(name: string): string | null {
   if (upper === 'AWS_SESSION_TOKEN') return 'aws-session-token';
   if (upper === 'GOOGLE_SERVICE_ACCOUNT_KEY') return 'gcp-service-account-key';
   if (/^AZURE_.*_KEY$/.test(upper)) return 'azure-key';
-  // Common non-secrets that end like secrets.
-  if (/(?:^|_)(?:PUBLIC_KEY|KEY_ID|KEY_NAME|KEY_PATH|KEY_FILE|SORT_KEY|PRIMARY_KEY|HOTKEY|MONKEY)$/.test(upper)) return null;
-  if (upper === 'PWD' || upper === 'OLDPWD' || upper === 'PASS' || upper === 'KEY' || upper === 'AUTH') {
-    return upper === 'PWD' || upper === 'OLDPWD' ? null : 'secret-env';
-  }
+  if (ENV_NOT_SECRET.test(upper)) return null;
   return ENV_SECRET_NAME.test(upper) ? 'secret-env' : null;
 }
 
