@@ -220,6 +220,8 @@ async function main(): Promise<void> {
     for (let rep = 0; rep < 8; rep++) {
       for (const q of queries) searchMs.push(await timeAsync(() => h.search(q, 0, 50)));
     }
+    const statsMs = await timeAsync(() => h.stats());
+    const facetsMs = await timeAsync(() => h.facets());
     gc();
     const mem = process.memoryUsage();
 
@@ -265,6 +267,8 @@ async function main(): Promise<void> {
       index_build_ms: Math.round(indexBuildMs),
       search_p50_ms: r3(pct(searchMs, 50)),
       search_p95_ms: r3(pct(searchMs, 95)),
+      stats_ms: Math.round(statsMs),
+      facets_ms: Math.round(facetsMs),
       encrypt_field_us: r3(encUs),
       decrypt_field_us: r3(decUs),
       cold_open_ms: r3(pct(cold, 50)),

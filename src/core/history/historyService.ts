@@ -543,12 +543,15 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
     const deleted = this.db.get<{ n: number }>('SELECT count(*) AS n FROM command_history WHERE deleted_at IS NOT NULL')?.n ?? 0;
     const perDay: Record<string, number> = {};
     const perHour = new Array<number>(24).fill(0);
-    this.db.forEachRow('SELECT created_at FROM command_history WHERE deleted_at IS NULL', undefined, (r) => {
-      const d = new Date(r[0] as number);
+    const times = JSON.parse(
+      this.db.get<{ j: string }>('SELECT json_group_array(created_at) AS j FROM command_history WHERE deleted_at IS NULL')?.j ?? '[]',
+    ) as number[];
+    for (const t of times) {
+      const d = new Date(t);
       const day = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
       perDay[day] = (perDay[day] ?? 0) + 1;
       perHour[d.getHours()] = (perHour[d.getHours()] ?? 0) + 1;
-    });
+    }
     return {
       total,
       deleted,
