@@ -30,6 +30,11 @@ export interface TestingApi {
   activateMs: number;
 }
 
+/** 'off' when sync is not set up (no engine yet, or an engine without identity), else the engine's state. */
+function syncStateForHooks(state: string | undefined): string {
+  return state === undefined || state === 'uninitialised' ? 'off' : state;
+}
+
 let active: { services: Services; hooks: TestHooks | undefined } | undefined;
 
 /**
@@ -66,7 +71,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Testin
     hooks?.update({
       statusBarText: view.text,
       statusBarState: view.state,
-      syncState: services.syncEngine?.status.state ?? 'off',
+      syncState: syncStateForHooks(services.syncEngine?.status.state),
       recordingPaused: services.recordingPaused,
     }),
   );

@@ -23,10 +23,21 @@ export const renameDeviceCommand: CommandDef = {
       void ctx.notifier.warn('A device name needs 1 to 60 characters. Nothing was changed.');
       return;
     }
-    await ctx.config.update('deviceName', name);
     const sync = ctx.services.syncEngine ?? (await ctx.services.vault.get('syncIdentity') ? await ctx.services.sync() : undefined);
     const deviceId = sync?.status.deviceId;
     if (sync && sync.status.state !== 'uninitialised' && deviceId) await sync.renameDevice(deviceId, name);
+    try {
+      await ctx.config.update('deviceName', name);
+    } catch (err) {
+      // deviceName is machine-scoped; some hosts refuse writing it from an extension. Sync already has the name.
+      ctx.logger.warn(`could not save the device name setting (${err instanceof Error ? err.message : String(err)})`);
+      void ctx.notifier.warn(
+        sync
+          ? 'The new name is used for sync, but it could not be saved in your settings. Set "caroHistory.deviceName" in Settings to keep it.'
+          : 'The device name could not be saved. Set "caroHistory.deviceName" in Settings (Machine) instead.',
+      );
+      return;
+    }
     vscode.window.setStatusBarMessage(`$(device-desktop) This device is now "${name}"`, 3000);
   },
 };

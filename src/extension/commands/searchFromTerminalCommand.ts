@@ -6,7 +6,7 @@ export const searchFromTerminalCommand: CommandDef = {
   id: CommandId.searchFromTerminal,
   doing: 'search your history',
   async run(ctx) {
-    const picked = await ctx.search.pick({ title: 'Insert from Caro History' });
+    const picked = await ctx.search.pick({ title: 'Search Caro History: insert into terminal' });
     if (!picked) return;
     if (picked.action === 'run') await ctx.terminals.run(picked.entry);
     else await ctx.terminals.insert(picked.entry.command);

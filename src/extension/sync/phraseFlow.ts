@@ -8,6 +8,8 @@ import { phraseProblemText, typingFeedback } from './phraseMessages';
 import { isPhrasePanelMessage, openPhrasePanel, phraseHtml } from './phrasePanel';
 
 const KNOWN = new Set(wordlist);
+/** How long Join waits after Enter for VS Code to deliver the final value of the phrase box. */
+const ACCEPT_SETTLE_MS = 50;
 
 /** Three distinct random positions (1-based, ascending) for the "type back 3 words" check (decision 5). */
 export function checkPositions(count = 24): number[] {
@@ -127,6 +129,7 @@ export class PhraseFlow {
     box.ignoreFocusOut = true;
     return new Promise((resolve) => {
       let result: string | undefined;
+      let hidden = false;
       const subs = [
         box.onDidChangeValue((v) => {
           const count = normalisePhrase(v) === '' ? 0 : normalisePhrase(v).split(' ').length;
@@ -134,21 +137,28 @@ export class PhraseFlow {
           box.prompt = `${count} of 24 words entered.`;
         }),
         box.onDidAccept(() => {
-          const check = checkPhrase(box.value);
-          if (!check.ok) {
-            const count = normalisePhrase(box.value) === '' ? 0 : normalisePhrase(box.value).split(' ').length;
-            box.validationMessage = phraseProblemText(check.problems, count);
-            return;
-          }
-          result = check.phrase;
-          box.hide();
+          // VS Code may deliver the last value change just after the accept (seen in code-server when text is
+          // pasted and Enter follows at once): judge the value after pending events have arrived.
+          setTimeout(() => accept(), ACCEPT_SETTLE_MS);
         }),
         box.onDidHide(() => {
+          hidden = true;
           for (const s of subs) s.dispose();
           box.dispose();
           resolve(result);
         }),
       ];
+      const accept = (): void => {
+        if (result !== undefined || hidden) return;
+        const check = checkPhrase(box.value);
+        if (!check.ok) {
+          const count = normalisePhrase(box.value) === '' ? 0 : normalisePhrase(box.value).split(' ').length;
+          box.validationMessage = phraseProblemText(check.problems, count);
+          return;
+        }
+        result = check.phrase;
+        box.hide();
+      };
       box.show();
     });
   }
