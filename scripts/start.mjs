@@ -92,6 +92,36 @@ function killLeftovers(pidFile, marker) {
   }
 }
 
+function parentOf(pid) {
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may contain spaces, so split after the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return 0;
+  }
+}
+
+/** Up to `levels` launching processes above this one (never init/pid 1). */
+function ancestorPids(levels) {
+  const out = [];
+  let pid = process.ppid;
+  while (out.length < levels && pid > 1) {
+    out.push(pid);
+    pid = parentOf(pid);
+  }
+  return out;
+}
+
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
+}
+
 const DEMO_README = `# Caro History demo workspace
 
 This VS Code runs Caro History from the packaged .vsix. Things to try:
@@ -215,6 +245,18 @@ class Children {
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const started = Date.now();
+  const ancestors = ancestorPids(3);
+  const children = new Children();
+  const stop = () => children.stopAll(0);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGHUP', stop);
+  // `npm start` → bootstrap.mjs → this script. npm does not pass SIGTERM on, and bootstrap waits in spawnSync: if any
+  // launching ancestor goes away, clean up anyway so no code-server or relay is left behind.
+  setInterval(() => {
+    if (ancestors.some((pid) => !pidAlive(pid))) stop();
+  }, 1000).unref();
+
   const instDir = join(caroDir, 'instances', opts.device);
   mkdirSync(instDir, { recursive: true });
   const pidFile = join(instDir, 'pids.json');
@@ -259,17 +301,6 @@ async function main() {
   } else {
     console.log('  already installed');
   }
-
-  const children = new Children();
-  const stop = () => children.stopAll(0);
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  process.on('SIGHUP', stop);
-  // `npm start` → bootstrap.mjs → this script: if a parent is killed without passing the signal on, clean up anyway.
-  const parent = process.ppid;
-  setInterval(() => {
-    if (process.ppid !== parent) stop();
-  }, 1000).unref();
 
   let relayUrl = `ws://127.0.0.1:${opts.relayPort}`;
   if (opts.relay) {
