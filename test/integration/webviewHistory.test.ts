@@ -222,8 +222,8 @@ describe('history panel in Chromium (webview harness)', function () {
       const warnings = await pane.getByRole('note', { name: 'Safety warnings' }).locator('li').allTextContents();
       assert.deepEqual(warnings, critical.warnings);
       const same = history.live.filter((e) => e.command === critical.command);
-      const tl = await until('timeline loaded', () => pane.locator('.timeline li').count(), (n) => n > 0);
-      assert.equal(tl, Math.min(50, same.length));
+      // Wait for this command's timeline (a previous focus may briefly show another one under load).
+      await until('timeline of this command', () => pane.locator('.timeline li').count(), (n) => n === Math.min(50, same.length));
       const devicesInTimeline = new Set(await pane.locator('.timeline .tl-dev').allTextContents());
       const expectedDevices = new Set(same.slice(0, 50).map((e) => DEVICES.find((d) => d.deviceId === e.deviceId)!.name));
       assert.deepEqual([...devicesInTimeline].sort(), [...expectedDevices].sort());
