@@ -332,6 +332,7 @@ describe('extension activation and commands (real core, real store on disk, vsco
       integrationTimeoutMs: 20,
     });
     try {
+      shim.openTerminal('Task Runner', { pty: {} }, false);
       shim.openTerminal('fish', { shellPath: '/usr/bin/fish' }, false);
       const notice = await waitFor(
         () => shim.messages.find((m) => m.severity === 'warning' && m.text.includes('fish terminal')),
@@ -350,6 +351,7 @@ describe('extension activation and commands (real core, real store on disk, vsco
       assert.deepEqual(zsh.items, ['Turn On Shell Integration', "Don't Show Again"]);
       assert.equal(shim.messages.filter((m) => m.text.includes('fish terminal')).length, 1, 'fish told once');
       assert.equal(shim.messages.filter((m) => m.text.includes('bash terminal')).length, 0, 'no notice with integration');
+      assert.equal(shim.messages.filter((m) => /task/i.test(m.text)).length, 0, 'no notice for pseudoterminals');
     } finally {
       capture.dispose();
     }

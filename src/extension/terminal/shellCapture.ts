@@ -131,6 +131,9 @@ export class ShellCapture extends Disposable {
 
   private watchIntegration(terminal: vscode.Terminal): void {
     if (terminal.shellIntegration || this.pendingChecks.has(terminal)) return;
+    // Extension-driven pseudoterminals and hidden terminals have no shell to integrate with: nothing to tell.
+    const options = terminal.creationOptions as Partial<vscode.ExtensionTerminalOptions & vscode.TerminalOptions>;
+    if (options.pty !== undefined || options.hideFromUser === true) return;
     const timer = setTimeout(() => {
       this.pendingChecks.delete(terminal);
       if (!terminal.shellIntegration && terminal.exitStatus === undefined) void this.noticeNoIntegration(terminal);

@@ -173,6 +173,9 @@ export interface TerminalOptions {
   name?: string;
   shellPath?: string;
   cwd?: string | Uri;
+  hideFromUser?: boolean;
+  /** Present for extension pseudoterminals (ExtensionTerminalOptions). */
+  pty?: unknown;
 }
 
 export class FakeTerminal {
