@@ -339,6 +339,22 @@ describe('history service (real encrypted SQLite file)', () => {
     assert.ok(all.some((e) => e.command.includes('[REDACTED:')));
   });
 
+  it('ids of imported lines are keyed per device: stable on re-import, unrelated across keys', async () => {
+    const line = [cmd('export PGPASSWORD=hunter2', { startedAt: T0 - 1 })];
+    await h.importCaptured(line);
+    const [mine] = await h.exportAll();
+    assert.match(mine?.id ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const ctx2: Ctx = { ...ctx, dbPath: path.join(ctx.dir, 'other-device.db'), vault: new MemoryKeyVault() };
+    const h2 = await open(ctx2, 'device-2');
+    try {
+      await h2.importCaptured(line);
+      const [theirs] = await h2.exportAll();
+      assert.notEqual(theirs?.id, mine?.id);
+    } finally {
+      h2.close();
+    }
+  });
+
   it('stats and facets', async () => {
     await seed();
     const s = await h.stats();

@@ -1,3 +1,5 @@
+import { hkdf } from '@noble/hashes/hkdf.js';
+import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { FieldCipher } from '../crypto/fieldCipher';
 import type { KeyVault } from '../crypto/keyVault';
@@ -77,7 +79,9 @@ export async function openHistory(opts: OpenHistoryOptions): Promise<HistoryServ
     db.close();
     throw e;
   }
-  const service = new HistoryService(db, cipher, opts);
+  // Keyed, so an imported command's id (stored and synced in the clear) reveals nothing about the command.
+  const importIdKey = hkdf(sha256, key.exposeBytes(), undefined, new TextEncoder().encode('caro-import-id-v1'), 32);
+  const service = new HistoryService(db, cipher, opts, importIdKey);
   try {
     await service.applyRetention();
   } catch (e) {
@@ -119,9 +123,13 @@ function newId(): string {
   return globalThis.crypto.randomUUID();
 }
 
-/** A stable id for an imported shell-history line, so importing the same file twice adds nothing. */
-function importId(cmd: CapturedCommand, occurrence: number): string {
-  const h = sha256(new TextEncoder().encode(`caro-import|${cmd.startedAt}|${occurrence}|${cmd.commandLine}`));
+/**
+ * A stable id for an imported shell-history line, so importing the same file twice on this device adds nothing.
+ * HMAC with a key derived from the local data key: a plain hash of the command would let anyone who sees the id (the
+ * relay) test guesses of the command, secrets included.
+ */
+function importId(key: Uint8Array, cmd: CapturedCommand, occurrence: number): string {
+  const h = hmac(sha256, key, new TextEncoder().encode(`${cmd.startedAt}|${occurrence}|${cmd.commandLine}`));
   const hex = Array.from(h.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
   // RFC 9562 layout, version 8 (custom), variant 10.
   const v = `8${hex.slice(13, 16)}`;
@@ -151,6 +159,7 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
     readonly db: SqliteDatabase,
     private readonly cipher: FieldCipher,
     opts: OpenHistoryOptions,
+    private readonly importIdKey: Uint8Array,
   ) {
     this.clock = opts.clock ?? systemClock;
     this.logger = opts.logger;
@@ -667,7 +676,7 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
       const key = `${c.startedAt}|${c.commandLine}`;
       const occurrence = seen.get(key) ?? 0;
       seen.set(key, occurrence + 1);
-      valid.push(this.entryFromPrepared(r.prepared, importId(c, occurrence)));
+      valid.push(this.entryFromPrepared(r.prepared, importId(this.importIdKey, c, occurrence)));
     });
     const inserted = this.insertChunked(valid);
     if (inserted) this.changeEmitter.fire({ kind: 'imported', ids: [], origin: 'local' });
