@@ -111,6 +111,19 @@ describe('history service (real encrypted SQLite file)', () => {
     assert.deepEqual(e?.tags, [`${marker}-tag`]);
   });
 
+  it('risk warnings, which quote the command, are encrypted at rest too', async () => {
+    const r = await h.record(cmd('dd if=/dev/zero of=/dev/sdb bs=1M'));
+    assert.ok(r.stored);
+    if (!r.stored) return;
+    assert.equal(r.entry.riskLevel, 'critical');
+    assert.ok(r.entry.warnings.some((w) => w.includes('/dev/sdb')));
+    const raw = h.db.get<{ safety_warnings: string; safety_level: string }>('SELECT safety_warnings, safety_level FROM command_history');
+    assert.ok(!raw?.safety_warnings.includes('/dev/sdb'));
+    assert.equal(Buffer.from(raw?.safety_warnings ?? '', 'base64')[0], 0x01);
+    assert.equal(raw?.safety_level, 'critical', 'the level stays plain (filters, sync merge)');
+    assert.deepEqual((await h.latest(1))[0]?.warnings, r.entry.warnings);
+  });
+
   it('a ciphertext moved to another row does not open: the row is hidden and logged, never deleted', async () => {
     await h.record(cmd('first'));
     await h.record(cmd('second', { startedAt: T0 + 1 }));

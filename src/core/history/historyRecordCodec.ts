@@ -3,7 +3,8 @@ import { RISK_LEVELS, type HistoryEntry, type RiskLevel } from '../model/entry';
 
 /**
  * Maps HistoryEntry ⇄ `command_history` rows. The sensitive columns (prompt, command, explanation, tags) hold
- * FieldCipher blobs bound to entity 'command', the row id and the column name; every other column is plain.
+ * FieldCipher blobs bound to entity 'command', the row id and the column name. `safety_warnings` is encrypted the same
+ * way, because warnings quote parts of the command (e.g. "Overwrites the disk /dev/sda"). Every other column is plain.
  * Tombstones (deleted rows) keep no content: prompt and command are '' and explanation/tags NULL. An empty prompt is
  * stored as '' (not encrypted: there is nothing to hide).
  */
@@ -84,7 +85,8 @@ export function encodeEntry(cipher: FieldCipher, e: HistoryEntry): (string | num
     e.shell ?? null,
     e.platform ?? null,
     e.riskLevel,
-    e.warnings.length ? JSON.stringify(e.warnings) : null,
+    // Warnings quote parts of the command (a disk, a system path), so they are encrypted too.
+    tomb || e.warnings.length === 0 ? null : enc('safety_warnings', JSON.stringify(e.warnings)),
     e.deviceId,
     e.sessionId ?? null,
     e.workspace ?? null,
@@ -108,7 +110,7 @@ export function decodeRow(cipher: FieldCipher, r: CommandRow): HistoryEntry {
     tags: tomb || r.tags === null ? [] : parseStringArray(dec('tags', r.tags)),
     executed: r.executed === 1,
     riskLevel: asRisk(r.safety_level),
-    warnings: r.safety_warnings ? parseStringArray(r.safety_warnings) : [],
+    warnings: tomb || !r.safety_warnings ? [] : parseStringArray(dec('safety_warnings', r.safety_warnings)),
     deviceId: r.device_id,
     createdAt: r.created_at,
     updatedAt: r.updated_at,

@@ -51,7 +51,7 @@ const DAY_MS = 86_400_000;
 const INSERT_OR_IGNORE_SQL = INSERT_SQL.replace(/^INSERT INTO/, 'INSERT OR IGNORE INTO');
 const QUEUE_SQL = `INSERT INTO sync_queue (operation, entity_type, entity_id, created_at) VALUES (?, '${ENTITY}', ?, ?)`;
 const TOMBSTONE_SQL =
-  `UPDATE command_history SET deleted_at = ?, updated_at = ?, prompt = '', command = '', explanation = NULL, ` +
+  `UPDATE command_history SET deleted_at = ?, updated_at = ?, prompt = '', command = '', explanation = NULL, safety_warnings = NULL, ` +
   `tags = NULL, synced_at = ? WHERE id = ? AND deleted_at IS NULL`;
 const INDEX_COLUMNS_NO_ROWID = 'id, prompt, command, working_dir, workspace, device_id, session_id, success, safety_level, created_at';
 const INDEX_COLUMNS = `rid, ${INDEX_COLUMNS_NO_ROWID}`;
@@ -482,7 +482,7 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
         );
       }
       n = this.db.run(
-        `UPDATE command_history SET deleted_at = ?, updated_at = ?, prompt = '', command = '', explanation = NULL,
+        `UPDATE command_history SET deleted_at = ?, updated_at = ?, prompt = '', command = '', explanation = NULL, safety_warnings = NULL,
          tags = NULL, synced_at = NULL WHERE deleted_at IS NULL`,
         [now, now],
       );
@@ -515,7 +515,7 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
       pruned = [...ids];
       if (pruned.length) {
         this.db.run(
-          `UPDATE command_history SET deleted_at = ?, updated_at = ?, prompt = '', command = '', explanation = NULL,
+          `UPDATE command_history SET deleted_at = ?, updated_at = ?, prompt = '', command = '', explanation = NULL, safety_warnings = NULL,
            tags = NULL WHERE deleted_at IS NULL AND id IN (SELECT value FROM json_each(?))`,
           [now, now, JSON.stringify(pruned)],
         );
