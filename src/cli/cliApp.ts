@@ -122,7 +122,7 @@ function reportError(e: unknown, io: CliIo): number {
     return EXIT_ERROR;
   }
   const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  io.err(`Unexpected error: ${redactForLog(what)}\nPlease report this at https://github.com/caro-history/caro-history/issues.\n`);
+  io.err(`Unexpected error: ${redactForLog(what)}\nRun the command again with CARO_HISTORY_DEBUG=1 for details, and report the problem with that output.\n`);
   return EXIT_ERROR;
 }
 
