@@ -206,6 +206,26 @@ describe('extension activation and commands (real core, real store on disk, vsco
     assert.deepEqual(t.sent.at(-1), { text: cmd, addNewLine: true });
   });
 
+  it('in an untrusted workspace, Run asks before any command that is not rated safe', async () => {
+    h = await startExtension(() => {
+      shim.isTrusted = false;
+    });
+    const t = shim.openTerminal();
+    shim.runInTerminal(t, 'chmod 777 file', { exitCode: 0 });
+    shim.runInTerminal(t, 'echo safe', { exitCode: 0 });
+    const moderate = await waitForEntry(h, 'chmod 777 file');
+    const safe = await waitForEntry(h, 'echo safe');
+    assert.equal(moderate.riskLevel, 'moderate');
+    shim.onMessage = () => undefined;
+    await shim.executeCommand(CommandId.run, moderate);
+    assert.match(shim.messages.at(-1)?.text ?? '', /moderate-risk command\? Makes files readable and writable by everyone/);
+    assert.equal(t.sent.length, 0, 'not run without confirmation');
+    const asked = shim.messages.length;
+    await shim.executeCommand(CommandId.run, safe);
+    assert.equal(shim.messages.length, asked, 'a safe command runs without asking');
+    assert.deepEqual(t.sent.at(-1), { text: 'echo safe', addNewLine: true });
+  });
+
   it('Pause Recording stores nothing (without even opening the store) and Resume records again', async () => {
     h = await startExtension();
     await shim.executeCommand(CommandId.pauseRecording);
