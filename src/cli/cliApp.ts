@@ -102,7 +102,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
         throw new UsageError(`Unknown command "${command}".`);
     }
   } catch (e) {
-    return reportError(e, io);
+    return reportError(e, io, env.CARO_HISTORY_DEBUG === '1');
   } finally {
     try {
       history?.close();
@@ -112,7 +112,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
   }
 }
 
-function reportError(e: unknown, io: CliIo): number {
+function reportError(e: unknown, io: CliIo, debug: boolean): number {
   if (e instanceof UsageError) {
     io.err(`${e.message}\nRun "caro-history help" for usage.\n`);
     return EXIT_USAGE;
@@ -121,7 +121,7 @@ function reportError(e: unknown, io: CliIo): number {
     io.err(`Error: ${redactForLog(e.message)}\n${e.action ? `${redactForLog(e.action)}\n` : ''}`);
     return EXIT_ERROR;
   }
-  const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  const what = e instanceof Error ? (debug && e.stack ? e.stack : `${e.name}: ${e.message}`) : String(e);
   io.err(`Unexpected error: ${redactForLog(what)}\nRun the command again with CARO_HISTORY_DEBUG=1 for details, and report the problem with that output.\n`);
   return EXIT_ERROR;
 }
