@@ -262,11 +262,7 @@ export class VsCodeInstance {
     const page = this.page;
     // Close an open quick input first; never send a stray Escape to a focused terminal (readline would take ESC+key
     // as a Meta chord and mangle the next insert).
-    const widget = page.locator('.quick-input-widget');
-    if (await widget.isVisible().catch(() => false)) {
-      await page.keyboard.press('Escape');
-      await widget.waitFor({ state: 'hidden', timeout: 5000 });
-    }
+    await this.closeFocusedQuickInput();
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ state: 'visible', timeout: 10_000 });
@@ -277,6 +273,20 @@ export class VsCodeInstance {
       .first();
     await row.waitFor({ state: 'visible', timeout: 10_000 });
     await row.click();
+  }
+
+  /**
+   * Presses Escape only when a quick input actually has the keyboard focus. A quick input that is already closing
+   * must not get it: the Escape would land in the terminal, and readline would read ESC + the next key as a Meta chord.
+   */
+  private async closeFocusedQuickInput(): Promise<void> {
+    const focused = await this.page.evaluate(() => {
+      const d = (globalThis as unknown as { document: { activeElement: { closest(s: string): unknown } | null } }).document;
+      return Boolean(d.activeElement?.closest('.quick-input-widget'));
+    });
+    if (!focused) return;
+    await this.page.keyboard.press('Escape');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5000 });
   }
 
   /** Titles of the rows currently shown by an open quick pick/input. */
@@ -329,11 +339,7 @@ export class VsCodeInstance {
 
   /** Focuses the active terminal and waits until its input element has the keyboard focus (no lost keystrokes). */
   async focusTerminal(): Promise<void> {
-    const widget = this.page.locator('.quick-input-widget');
-    if (await widget.isVisible().catch(() => false)) {
-      await this.page.keyboard.press('Escape');
-      await widget.waitFor({ state: 'hidden', timeout: 5000 });
-    }
+    await this.closeFocusedQuickInput();
     await this.page.locator('.terminal-wrapper.active .xterm').click();
     await waitFor('the terminal to have keyboard focus', () =>
       this.page.evaluate(() => {
