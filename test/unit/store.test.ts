@@ -182,6 +182,45 @@ describe('store: SQLite file through sqlite-wasm and the node:fs VFS', () => {
     });
   });
 
+  it('checks integrity on open only when useful: no recent clean check, a crash left traces, or corruption was seen', async () => {
+    let now = Date.UTC(2026, 0, 1);
+    const opts = { now: () => now };
+    const db = await openCaroDatabase(dbPath, silentLogger, opts);
+    db.transaction(() => {
+      for (let i = 0; i < 3000; i++) insertRow(db, `row-${i}-${'p'.repeat(40)}`, i);
+    });
+    db.close();
+    const marker = `${dbPath}.checked`;
+    assert.equal(fs.existsSync(marker), false, 'a brand-new file needs no check');
+    (await openCaroDatabase(dbPath, silentLogger, opts)).close();
+    assert.equal(fs.readFileSync(marker, 'utf8'), String(now), 'first reopen checks and records it');
+
+    // Damage pages the next open's own queries do not read.
+    const fd = fs.openSync(dbPath, 'r+');
+    const size = fs.fstatSync(fd).size;
+    for (let p = 3; p * 8192 < size - 8192; p += 4) fs.writeSync(fd, Buffer.alloc(64, 0xa5), 0, 64, p * 8192);
+    fs.closeSync(fd);
+    now += 3600_000;
+    const quick = await openCaroDatabase(dbPath, silentLogger, opts);
+    assert.equal(quick.movedAsideTo, undefined, 'checked an hour ago: not checked again on this start');
+    assert.throws(() => quick.all('SELECT * FROM command_history'), (e: unknown) => isCaroError(e, 'corruptDatabase'));
+    quick.close();
+    assert.equal(fs.existsSync(marker), false, 'seeing corruption drops the marker');
+    const recovered = await openCaroDatabase(dbPath, silentLogger, opts);
+    assert.ok(recovered.movedAsideTo, 'next open checks, finds it and moves the file aside');
+    recovered.close();
+
+    // A lock left by a crashed process forces the check even right after a clean one.
+    (await openCaroDatabase(dbPath, silentLogger, opts)).close();
+    (await openCaroDatabase(dbPath, silentLogger, opts)).close();
+    fs.writeFileSync(marker, String(now));
+    fs.mkdirSync(`${dbPath}.lock`);
+    fs.writeFileSync(path.join(`${dbPath}.lock`, 'owner'), `${os.hostname()}:${deadPid()}`);
+    now += 1000;
+    (await openCaroDatabase(dbPath, silentLogger, opts)).close();
+    assert.equal(fs.readFileSync(marker, 'utf8'), String(now), 'checked because of the stale lock');
+  });
+
   it('answers latest-N from the composite (deleted_at, created_at DESC) index without sorting', async () => {
     const db = await openCaroDatabase(dbPath, silentLogger);
     try {
