@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -386,6 +387,27 @@ describe('history service (real encrypted SQLite file)', () => {
     assert.ok(f.directories.includes('/home/u/app'));
     assert.deepEqual(f.devices, ['device-1']);
     assert.equal(f.sessions.length, 4);
+  });
+
+  it('while another process holds the file, record() fails with databaseBusy and the same event can be retried', async function () {
+    this.timeout(20_000);
+    h.close();
+    h = await openHistory({ dbPath: ctx.dbPath, vault: ctx.vault, deviceId: 'device-1', settings: () => ctx.settings,
+      logger: ctx.logger, clock: ctx.clock, busyTimeoutMs: 100 });
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+    const lockDir = `${ctx.dbPath}.lock`;
+    try {
+      fs.mkdirSync(lockDir);
+      fs.writeFileSync(path.join(lockDir, 'owner'), `${os.hostname()}:${other.pid}`);
+      const event = cmd('make release', { sessionId: 'term-1' });
+      await assert.rejects(h.record(event), (e: unknown) => isCaroError(e, 'databaseBusy'));
+      fs.rmSync(lockDir, { recursive: true });
+      const retried = await h.record(event);
+      assert.ok(retried.stored, 'not mistaken for a duplicate');
+      assert.deepEqual((await h.latest(5)).map((e) => e.command), ['make release']);
+    } finally {
+      other.kill('SIGKILL');
+    }
   });
 
   it('pause (incognito) stores nothing until resumed; get() returns live entries only', async () => {

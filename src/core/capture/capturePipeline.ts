@@ -65,6 +65,14 @@ export class CapturePipeline {
     return this.lastProblems;
   }
 
+  /** Forgets a capture remembered for duplicate detection (its insert failed, so a retry is not a duplicate). */
+  forgetRecent(cmd: CapturedCommand): void {
+    const norm = typeof cmd.commandLine === 'string' ? normaliseCommandLine(cmd.commandLine) : undefined;
+    if (!norm?.ok || cmd.sessionId === undefined) return;
+    const i = this.recent.indexOf(recentKey(cmd.sessionId, cmd.startedAt, norm.text));
+    if (i >= 0) this.recent.splice(i, 1);
+  }
+
   prepare(cmd: CapturedCommand, opts: PrepareOptions): PrepareResult {
     const s = this.settings();
     const live = opts.mode === 'live';
@@ -107,7 +115,7 @@ export class CapturePipeline {
     }
 
     if (live && cmd.sessionId !== undefined) {
-      const key = `${cmd.sessionId}\u0000${cmd.startedAt}\u0000${commandText}`;
+      const key = recentKey(cmd.sessionId, cmd.startedAt, commandText);
       if (this.recent.includes(key)) return { ok: false, reason: 'duplicate' };
       this.recent.push(key);
       if (this.recent.length > RECENT_KEYS) this.recent.shift();
@@ -146,4 +154,8 @@ function optionalText(
   if (norm.ok) return { ok: true, text: norm.text };
   if (norm.reason === 'empty') return { ok: true, text: undefined };
   return { ok: false, result: { ok: false, reason: 'invalidText', detail: `The ${what}: ${norm.detail.replace(/^The command/, 'it')}` } };
+}
+
+function recentKey(sessionId: string, startedAt: number, text: string): string {
+  return `${sessionId}\u0000${startedAt}\u0000${text}`;
 }

@@ -196,7 +196,12 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
     const r = this.pipeline.prepare(command, { paused: this.pausedFlag, mode: 'live' });
     if (!r.ok) return { stored: false, reason: r.reason, ...(r.detail !== undefined ? { detail: r.detail } : {}) };
     const entry = this.entryFromPrepared(r.prepared, newId());
-    this.insertNew([entry], false);
+    try {
+      this.insertNew([entry], false);
+    } catch (e) {
+      this.pipeline.forgetRecent(command); // a retry of this same event must not count as a duplicate
+      throw e;
+    }
     this.changeEmitter.fire({ kind: 'added', ids: [entry.id], origin: 'local' });
     if (++this.recordsSinceRetention >= RETENTION_EVERY) {
       this.recordsSinceRetention = 0;
