@@ -58,6 +58,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Testin
     storageDir: storageDirFor(context),
   });
   context.subscriptions.push(config, services);
+  context.subscriptions.push(
+    services.onDidRecoverStore((movedTo) => {
+      void notifier.warn(
+        `Caro History could not read its history file, so it started a new, empty history. The old file was kept ` +
+          `as ${movedTo}: keep it if you want to try to recover it, or delete it.`,
+      );
+    }),
+  );
 
   const tree = new HistoryTreeProvider(services, notifier, context.globalState, (top) =>
     hooks?.update({ treeTopItems: top, historyOpen: true }),

@@ -28,10 +28,18 @@ export class Notifier {
     return `Caro History could not ${doing}. Open the log (Caro History: Show Log) for details, then try again.`;
   }
 
-  /** Logs the error and shows it with a "Show Log" action. */
+  private lastError = { text: '', at: 0 };
+
+  /**
+   * Logs the error and shows it with a "Show Log" action. The same message is shown at most once a minute (a store
+   * that cannot open would otherwise raise one notification per terminal command); repeats go to the log only.
+   */
   error(error: unknown, doing: string): void {
     const text = Notifier.textFor(error, doing);
     this.logger.error(`could not ${doing}`, error);
+    const now = Date.now();
+    if (text === this.lastError.text && now - this.lastError.at < 60_000) return;
+    this.lastError = { text, at: now };
     this.hooks?.update({ lastMessage: { severity: 'error', text } });
     void vscode.window.showErrorMessage(text, 'Show Log').then((pick) => {
       if (pick) void vscode.commands.executeCommand(this.showLogCommand);

@@ -72,6 +72,9 @@ export class Services extends Disposable {
   private readonly syncCreated = this._register(new Emitter<SyncEngine | undefined>());
   /** Fires when the sync engine is created (first sync use, or background start). */
   readonly onDidChangeSyncEngine: Event<SyncEngine | undefined> = this.syncCreated.event;
+  private readonly storeRecovered = this._register(new Emitter<string>());
+  /** Fires with the path an unreadable history file was moved to (a fresh store was started). */
+  readonly onDidRecoverStore: Event<string> = this.storeRecovered.event;
   private readonly historyOpened = this._register(new Emitter<HistoryService>());
   readonly onDidOpenHistory: Event<HistoryService> = this.historyOpened.event;
 
@@ -143,6 +146,7 @@ export class Services extends Disposable {
     this._register(history.onDidChange((change) => this.historyChange.fire(change)));
     this.historyInstance = history;
     this.opts.logger.info(`history store opened in ${Date.now() - started} ms`);
+    if (history.db.movedAsideTo) this.storeRecovered.fire(history.db.movedAsideTo);
     this.historyOpened.fire(history);
     return history;
   }

@@ -1,6 +1,6 @@
 import './vscodeShim/register';
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configurationContribution } from '../../src/core/settings/settings';
@@ -224,6 +224,35 @@ describe('extension activation and commands (real core, real store on disk, vsco
     await shim.executeCommand(CommandId.run, safe);
     assert.equal(shim.messages.length, asked, 'a safe command runs without asking');
     assert.deepEqual(t.sent.at(-1), { text: 'echo safe', addNewLine: true });
+  });
+
+  it('an unreadable history file is moved aside (kept), a fresh store starts and the user is told where it went', async () => {
+    h = await startExtension();
+    mkdirSync(h.storageDir, { recursive: true });
+    writeFileSync(join(h.storageDir, DB_FILE_NAME), 'this is not a database '.repeat(200));
+    const t = shim.openTerminal();
+    shim.runInTerminal(t, 'echo after-recovery', { exitCode: 0 });
+    await waitForEntry(h, 'echo after-recovery');
+    const notice = shim.messages.find((m) => m.text.includes('could not read its history file'));
+    assert.ok(notice, 'the user is told');
+    const moved = /kept as (\S+):/.exec(notice.text)?.[1] ?? '';
+    assert.match(moved, /history\.db\.corrupt-/);
+    assert.equal(readFileSync(moved, 'utf8').startsWith('this is not a database'), true, 'old file kept untouched');
+  });
+
+  it('a store that cannot open is reported once with what to do, not once per command', async () => {
+    h = await startExtension();
+    // A folder where the database file should be: opening fails every time.
+    mkdirSync(join(h.storageDir, DB_FILE_NAME), { recursive: true });
+    const t = shim.openTerminal();
+    shim.runInTerminal(t, 'echo one', { exitCode: 0 });
+    shim.runInTerminal(t, 'echo two', { exitCode: 0 });
+    shim.runInTerminal(t, 'echo three', { exitCode: 0 });
+    await captured(3);
+    const errors = shim.messages.filter((m) => m.severity === 'error');
+    assert.equal(errors.length, 1, JSON.stringify(errors));
+    assert.deepEqual(errors[0]!.items, ['Show Log']);
+    assert.ok(errors[0]!.text.length > 20);
   });
 
   it('Pause Recording stores nothing (without even opening the store) and Resume records again', async () => {
