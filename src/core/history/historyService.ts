@@ -279,7 +279,7 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
     idx.add({
       rowid,
       id: e.id,
-      text: searchText(e.command, e.prompt),
+      text: idx.intern(searchText(e.command, e.prompt)) ?? '',
       createdAt: e.createdAt,
       workingDir: idx.intern(e.workingDir),
       workspace: idx.intern(e.workspace),
@@ -418,7 +418,7 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
       items.push({
         rowid,
         id,
-        text,
+        text: idx.intern(text) ?? text,
         createdAt,
         workingDir: idx.intern(workingDir ?? undefined),
         workspace: idx.intern(workspace ?? undefined),
@@ -578,20 +578,9 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
     };
   }
 
+  /** Most used values first (then most recent), up to 200 each; computed from the search index. */
   async facets(): Promise<{ workspaces: string[]; directories: string[]; devices: string[]; sessions: string[] }> {
-    const top = (col: string): string[] =>
-      this.db
-        .all<{ v: string }>(
-          `SELECT ${col} AS v FROM command_history WHERE deleted_at IS NULL AND ${col} IS NOT NULL AND ${col} <> ''
-           GROUP BY ${col} ORDER BY count(*) DESC, max(created_at) DESC LIMIT 200`,
-        )
-        .map((r) => r.v);
-    return {
-      workspaces: top('workspace'),
-      directories: top('working_dir'),
-      devices: top('device_id'),
-      sessions: top('session_id'),
-    };
+    return (await this.ensureIndex()).facets(200);
   }
 
   // ---------------------------------------------------------------------------------------------- import/export

@@ -122,7 +122,28 @@ export class SearchIndex {
   clear(): void {
     this.items = [];
     this.byId.clear();
+    this.strings.clear();
     this.deadCount = 0;
+  }
+
+  /** Distinct values of the filterable fields, most used first (ties: most recent first). */
+  facets(max: number): { workspaces: string[]; directories: string[]; devices: string[]; sessions: string[] } {
+    const counters = [new Map<string, number>(), new Map<string, number>(), new Map<string, number>(), new Map<string, number>()] as const;
+    const bump = (m: Map<string, number>, v: string | undefined): void => {
+      if (v) m.set(v, (m.get(v) ?? 0) + 1);
+    };
+    // Newest first, so Map insertion order breaks count ties by recency.
+    for (let i = this.items.length - 1; i >= 0; i--) {
+      const it = this.items[i] as IndexItem;
+      if (it.dead) continue;
+      bump(counters[0], it.workspace);
+      bump(counters[1], it.workingDir);
+      bump(counters[2], it.deviceId);
+      bump(counters[3], it.sessionId);
+    }
+    const top = (m: Map<string, number>): string[] =>
+      [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, max).map(([v]) => v);
+    return { workspaces: top(counters[0]), directories: top(counters[1]), devices: top(counters[2]), sessions: top(counters[3]) };
   }
 
   search(filter: HistoryFilter, offset: number, limit: number): IndexSearchResult {
@@ -133,19 +154,25 @@ export class SearchIndex {
       const terms = query.split(/\s+/).filter(Boolean);
       // Keep only the best offset+limit matches (a bounded heap), not a sort of every match.
       const top = new TopK(offset + limit);
+      // Texts are interned, so a command run many times is scored once per search.
+      const scores = new Map<string, number>();
       let total = 0;
       let seq = 0;
       for (let i = items.length - 1; i >= 0; i--) {
         const item = items[i] as IndexItem;
         if (item.dead || !accept(item)) continue;
-        let score = 0;
-        for (const t of terms) {
-          const s = fuzzyScore(item.text, t);
-          if (s === -Infinity) {
-            score = -Infinity;
-            break;
+        let score = scores.get(item.text);
+        if (score === undefined) {
+          score = 0;
+          for (const t of terms) {
+            const s = fuzzyScore(item.text, t);
+            if (s === -Infinity) {
+              score = -Infinity;
+              break;
+            }
+            score += s;
           }
-          score += s;
+          scores.set(item.text, score);
         }
         if (score === -Infinity) continue;
         total++;
