@@ -1,6 +1,6 @@
 import './vscodeShim/register';
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configurationContribution } from '../../src/core/settings/settings';
@@ -83,6 +83,7 @@ describe('extension activation and commands (real core, real store on disk, vsco
     h = undefined;
     delete process.env['CARO_HISTORY_TEST_HOOKS'];
     delete process.env['CARO_HISTORY_TEST_STATE'];
+    rmSync(stateFile, { force: true });
   });
 
   async function captured(count: number): Promise<void> {
