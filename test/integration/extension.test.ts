@@ -446,6 +446,32 @@ describe('extension activation and commands (real core, real store on disk, vsco
     assert.equal(shim.config.get('caroHistory.deviceName'), 'Work laptop');
     assert.equal(h.api.services.deviceName, 'Work laptop');
   });
+  it('groups by today / yesterday / earlier with the same counts as the search, and pages within each group', async () => {
+    h = await startExtension();
+    const history = await h.api.services.history();
+    const d = new Date();
+    d.setHours(12, 0, 0, 0);
+    const noonToday = Math.min(d.getTime(), Date.now() - 1000);
+    const day = 86_400_000;
+    await history.importCaptured([
+      ...Array.from({ length: 3 }, (_, i) => ({ commandLine: `echo today-${i}`, startedAt: noonToday - i * 1000, exitCode: 0 })),
+      { commandLine: 'echo yesterday', startedAt: d.getTime() - day, exitCode: 0 },
+      { commandLine: 'echo long-ago', startedAt: d.getTime() - 10 * day, exitCode: 1 },
+    ]);
+    const view = await renderTree(h);
+    assert.deepEqual(view.groups, ['Today (3)', 'Yesterday (1)', 'Earlier (1)']);
+    assert.deepEqual(view.entries.map((e) => e.label), ['echo today-0', 'echo today-1', 'echo today-2']);
+    const roots = await h.api.tree.getChildren();
+    const yesterday = await h.api.tree.getChildren(roots[1]);
+    assert.deepEqual(yesterday.map((n) => h!.api.tree.getTreeItem(n).label), ['echo yesterday']);
+    const earlier = await h.api.tree.getChildren(roots[2]);
+    assert.match(String(h.api.tree.getTreeItem(earlier[0]!).description), /^✗ exit 1 · 10 days ago/);
+    for (const g of roots) {
+      if (g.kind !== 'group') continue;
+      assert.equal((await history.search(g.filter, 0, 1)).total, g.total, `${g.label}: SQL count = search count`);
+    }
+  });
+
   it('tree and palette actions: live refresh, copy, details, grouping, directory filter, load more, panel, devices, log', async () => {
     h = await startExtension();
     const t = shim.openTerminal();

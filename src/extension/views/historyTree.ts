@@ -270,15 +270,43 @@ export class HistoryTreeProvider extends Disposable implements vscode.TreeDataPr
     return facets.directories.map((d) => ({ key: `dir:${d}`, label: d, filter: { directory: d } }));
   }
 
+  /** Date groups without a filter are counted from SQL (stats), so the first render needs no search index. */
+  private get fastDatePath(): boolean {
+    return this.groupBy === 'date' && this.filter.workspace === undefined && this.filter.directory === undefined;
+  }
+
+  private async dateTotals(history: HistoryApi): Promise<Map<string, number>> {
+    const stats = await history.stats();
+    const { yesterday } = dayStarts(this.clock.now());
+    const key = (t: number): string => {
+      const d = new Date(t);
+      return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    };
+    const yesterdayKey = key(yesterday);
+    let earlier = 0;
+    let yest = 0;
+    for (const [day, n] of Object.entries(stats.perDay)) {
+      if (day < yesterdayKey) earlier += n;
+      else if (day === yesterdayKey) yest += n;
+    }
+    // Everything newer than yesterday (including clock-skewed future entries) is "today", like `since: today`.
+    return new Map([
+      ['today', stats.total - yest - earlier],
+      ['yesterday', yest],
+      ['earlier', earlier],
+    ]);
+  }
+
   private async rootChildren(): Promise<HistoryNode[]> {
     const history = await this.services.history();
     const candidates = await this.candidateGroups(history);
+    const totals = this.fastDatePath ? await this.dateTotals(history) : undefined;
     const groups: GroupNode[] = [];
     for (const c of candidates) {
       const filter = this.withFilter(c.filter);
-      const page = await history.search(filter, 0, 1);
-      if (page.total === 0) continue;
-      groups.push({ kind: 'group', key: c.key, label: c.label, filter, total: page.total, expanded: false });
+      const total = totals?.get(c.key) ?? (await history.search(filter, 0, 1)).total;
+      if (total === 0) continue;
+      groups.push({ kind: 'group', key: c.key, label: c.label, filter, total, expanded: false });
     }
     const first = groups[0];
     if (first) first.expanded = true;
@@ -293,7 +321,13 @@ export class HistoryTreeProvider extends Disposable implements vscode.TreeDataPr
   private async groupChildren(group: GroupNode): Promise<HistoryNode[]> {
     const history = await this.services.history();
     const limit = this.shown.get(group.key) ?? PAGE_SIZE;
-    const page = await history.search(group.filter, 0, limit);
+    let page: { items: HistoryEntry[]; total: number };
+    if (this.fastDatePath && group.key === 'today') {
+      // Today's entries are exactly the newest `total` ones: read them straight from SQL (no search index needed).
+      page = { items: await history.latest(Math.min(limit, group.total)), total: group.total };
+    } else {
+      page = await history.search(group.filter, 0, limit);
+    }
     group.total = page.total;
     const nodes: HistoryNode[] = page.items.map((entry) => ({ kind: 'entry', entry, group }));
     if (page.total > page.items.length) nodes.push({ kind: 'more', group, shown: page.items.length });
