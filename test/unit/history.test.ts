@@ -477,12 +477,15 @@ function remoteEntry(id: string, command: string, createdAt: number, extra: Part
 describe('history sync port', () => {
   let dir: string;
   let h: HistoryService;
+  let vault: MemoryKeyVault;
+  const vaultOf = (_h: HistoryService): MemoryKeyVault => vault;
   const clock = new FakeClock(T0);
   const settings = { ...DEFAULT_SETTINGS };
 
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'caro-port-'));
-    h = await openHistory({ dbPath: path.join(dir, 'h.db'), vault: new MemoryKeyVault(), deviceId: 'me', settings: () => settings, logger: new MemoryLogger(), clock });
+    vault = new MemoryKeyVault();
+    h = await openHistory({ dbPath: path.join(dir, 'h.db'), vault, deviceId: 'me', settings: () => settings, logger: new MemoryLogger(), clock });
   });
   afterEach(() => {
     h.close();
@@ -525,6 +528,26 @@ describe('history sync port', () => {
     assert.equal(await h.pendingCount(), 0);
     const [one] = await h.latest(1);
     assert.equal(one?.syncedAt, T0 + 99);
+  });
+
+  it('repeated reads never serve a stale entry (sync stamp, deletion by another connection)', async () => {
+    h.setQueueing(true);
+    const r = await h.record(cmd('cached one'));
+    assert.ok(r.stored);
+    assert.equal((await h.latest(1))[0]?.syncedAt, undefined);
+    const [p] = await h.pendingUploads(1);
+    await h.markUploaded([p?.queueId ?? 0], T0 + 5);
+    assert.equal((await h.latest(1))[0]?.syncedAt, T0 + 5);
+    const copy = (await h.latest(1))[0];
+    if (copy) copy.command = 'mutated by a caller';
+    assert.equal((await h.latest(1))[0]?.command, 'cached one', 'callers get copies');
+    const other = await openHistory({ dbPath: path.join(dir, 'h.db'), vault: vaultOf(h), deviceId: 'me', settings: () => settings, logger: new MemoryLogger(), clock });
+    try {
+      await other.delete([r.stored ? r.entry.id : '']);
+    } finally {
+      other.close();
+    }
+    assert.deepEqual(await h.latest(5), []);
   });
 
   it('applyRemote is idempotent by id and a tombstone wins in either order', async () => {

@@ -60,6 +60,7 @@ type IndexRow = [
   number, string, string, string, string | null, string | null, string, string | null, number | null, string, number,
 ];
 const RETENTION_EVERY = 500;
+const DECODED_CACHE = 2000;
 const IMPORT_CHUNK = 500;
 
 /**
@@ -153,6 +154,7 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
   private pausedFlag = false;
   private recordsSinceRetention = 0;
   private readonly warnedIds = new Set<string>();
+  private readonly decoded = new Map<string, HistoryEntry>();
   private closed = false;
 
   constructor(
@@ -331,8 +333,16 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
   private decodeRows(rows: readonly CommandRow[]): HistoryEntry[] {
     const out: HistoryEntry[] = [];
     for (const r of rows) {
+      const cached = this.decoded.get(r.id);
+      if (cached && cached.updatedAt === r.updated_at && (cached.syncedAt ?? null) === r.synced_at &&
+        (cached.deletedAt ?? null) === r.deleted_at) {
+        out.push({ ...cached });
+        continue;
+      }
       try {
-        out.push(decodeRow(this.cipher, r));
+        const entry = decodeRow(this.cipher, r);
+        this.remember(entry);
+        out.push({ ...entry });
       } catch (e) {
         if (!isCaroError(e)) throw e;
         if (!this.warnedIds.has(r.id)) {
@@ -342,6 +352,19 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
       }
     }
     return out;
+  }
+
+  /**
+   * Recently decoded entries, so the views' repeated "latest 100" decrypts only what is new. A cached entry is used only
+   * while its row's updated_at / synced_at / deleted_at are unchanged (the row is still read from SQL every time).
+   */
+  private remember(entry: HistoryEntry): void {
+    this.decoded.delete(entry.id);
+    this.decoded.set(entry.id, entry);
+    if (this.decoded.size > DECODED_CACHE) {
+      const oldest = this.decoded.keys().next();
+      if (!oldest.done) this.decoded.delete(oldest.value);
+    }
   }
 
   /**
@@ -470,7 +493,10 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
         deleted.push(id);
       }
     });
-    for (const id of deleted) this.index?.remove(id);
+    for (const id of deleted) {
+      this.index?.remove(id);
+      this.decoded.delete(id);
+    }
     if (deleted.length) this.changeEmitter.fire({ kind: 'deleted', ids: deleted, origin: 'local' });
     return deleted;
   }
@@ -493,6 +519,7 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
       );
     });
     this.index?.clear();
+    this.decoded.clear();
     if (n) this.changeEmitter.fire({ kind: 'cleared', ids: [], origin: 'local' });
     return n;
   }
@@ -531,7 +558,10 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
         [cutoff, cutoff],
       );
     });
-    for (const id of pruned) this.index?.remove(id);
+    for (const id of pruned) {
+      this.index?.remove(id);
+      this.decoded.delete(id);
+    }
     if (pruned.length || hard) {
       this.logger.info(`retention: ${pruned.length} entries left the history, ${hard} tombstones removed`);
     }
@@ -833,7 +863,10 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
         inserted++;
       }
     });
-    for (const id of removed) this.index?.remove(id);
+    for (const id of removed) {
+      this.index?.remove(id);
+      this.decoded.delete(id);
+    }
     added.forEach((e, i) => this.indexEntry(e, addedRowids[i] ?? 0));
     if (inserted || deleted) {
       this.changeEmitter.fire({ kind: 'synced', ids: [...added.map((e) => e.id), ...removed], origin: 'remote' });
@@ -846,6 +879,7 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
     this.closed = true;
     this.changeEmitter.dispose();
     this.index = undefined;
+    this.decoded.clear();
     this.db.close();
   }
 }
