@@ -224,9 +224,16 @@ async function main(): Promise<void> {
       { directory: '/home/dev/src/web', since: now - 30 * 86_400_000 },
     ];
     const searchMs: number[] = [];
+    const perQuery = new Map<string, number[]>();
     for (let rep = 0; rep < 8; rep++) {
-      for (const q of queries) searchMs.push(await timeAsync(() => h.search(q, 0, 50)));
+      for (const q of queries) {
+        const ms = await timeAsync(() => h.search(q, 0, 50));
+        searchMs.push(ms);
+        const label = JSON.stringify(q).replace(/"/g, '');
+        perQuery.set(label, [...(perQuery.get(label) ?? []), ms]);
+      }
     }
+    const searchByQuery = Object.fromEntries([...perQuery].map(([k, v]) => [k, r3(pct(v, 50))]));
     const statsMs = await timeAsync(() => h.stats());
     const facetsMs = await timeAsync(() => h.facets());
     gc();
@@ -280,6 +287,7 @@ async function main(): Promise<void> {
       index_build_ms: Math.round(indexBuildMs),
       search_p50_ms: r3(pct(searchMs, 50)),
       search_p95_ms: r3(pct(searchMs, 95)),
+      search_p50_by_query_ms: searchByQuery,
       stats_ms: Math.round(statsMs),
       facets_ms: Math.round(facetsMs),
       encrypt_field_us: r3(encUs),

@@ -202,9 +202,15 @@ function compileFilter(f: HistoryFilter): (i: IndexItem) => boolean {
   const checks: ((i: IndexItem) => boolean)[] = [];
   if (f.workspace !== undefined) checks.push((i) => i.workspace === f.workspace);
   if (f.directory !== undefined) {
-    const dir = f.directory.replace(/[\\/]+$/, '');
-    checks.push((i) => i.workingDir !== undefined && (i.workingDir === dir || i.workingDir === f.directory ||
-      i.workingDir.startsWith(dir + '/') || i.workingDir.startsWith(dir + '\\')));
+    // The folder itself and everything below it (not a sibling that merely shares the prefix).
+    const exact = f.directory;
+    const dir = exact.replace(/[\\/]+$/, '');
+    const slash = `${dir}/`;
+    const backslash = `${dir}\\`;
+    checks.push((i) => {
+      const w = i.workingDir;
+      return w !== undefined && (w === dir || w === exact || w.startsWith(slash) || w.startsWith(backslash));
+    });
   }
   if (f.deviceId !== undefined) checks.push((i) => i.deviceId === f.deviceId);
   if (f.sessionId !== undefined) checks.push((i) => i.sessionId === f.sessionId);
