@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { MemoryKeyVault } from '../../src/core/crypto/keyVault';
 import { SecretKey } from '../../src/core/crypto/secretKey';
 import type { HistoryChange } from '../../src/core/history/historyApi';
+import { LATEST_SQL } from '../../src/core/history/historyRecordCodec';
 import { type HistoryService, openHistory } from '../../src/core/history/historyService';
 import { type IndexItem, SearchIndex, fuzzyScore } from '../../src/core/history/searchIndex';
 import type { CapturedCommand, HistoryEntry } from '../../src/core/model/entry';
@@ -157,6 +158,13 @@ describe('history service (real encrypted SQLite file)', () => {
     assert.ok(fs.readFileSync(ctx.dbPath).equals(before), 'file untouched');
     h = await open(ctx); // the right key still opens everything
     assert.equal((await h.latest(100)).length, 6);
+  });
+
+  it("latest(N)'s real query searches the composite (deleted_at, created_at DESC) index, never sorts the table", async () => {
+    await seed();
+    const plan = h.db.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${LATEST_SQL}`, [100]).map((r) => r.detail);
+    assert.ok(plan.includes('SEARCH command_history USING INDEX idx_command_history_live_created (deleted_at=?)'), plan.join(' | '));
+    assert.ok(!plan.some((d) => /TEMP B-TREE FOR ORDER BY|SCAN command_history/.test(d)), plan.join(' | '));
   });
 
   it('substring search is case-insensitive, newest first, with total and paging', async () => {

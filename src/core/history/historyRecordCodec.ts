@@ -28,6 +28,12 @@ export function rowsAsJsonSql(from: string, orderBy: string): string {
   return `SELECT json_group_array(json_array(${COLUMNS}) ORDER BY ${orderBy}) AS j FROM (SELECT rowid AS rid, ${COLUMNS} ${from})`;
 }
 
+/** Newest live entries, `?` = limit. Its inner query must stay an index search on (deleted_at, created_at DESC). */
+export const LATEST_SQL = rowsAsJsonSql(
+  'FROM command_history WHERE deleted_at IS NULL ORDER BY created_at DESC LIMIT ?',
+  'created_at DESC, rid DESC',
+);
+
 export function rowsFromJson(json: string | null | undefined): CommandRow[] {
   if (!json) return [];
   const arrays = JSON.parse(json) as unknown[][];

@@ -28,6 +28,7 @@ import {
   ENTITY,
   ENTRY_SCHEMA_VERSION,
   INSERT_SQL,
+  LATEST_SQL,
   asRisk,
   decodeRow,
   encodeEntry,
@@ -297,11 +298,7 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
 
   async latest(limit: number): Promise<HistoryEntry[]> {
     const n = clampLimit(limit);
-    const rows = this.selectRows(
-      'FROM command_history WHERE deleted_at IS NULL ORDER BY created_at DESC LIMIT ?',
-      'created_at DESC, rid DESC',
-      [n],
-    );
+    const rows = rowsFromJson(this.db.get<{ j: string | null }>(LATEST_SQL, [n])?.j);
     return this.decodeRows(rows);
   }
 
