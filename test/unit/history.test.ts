@@ -243,6 +243,19 @@ describe('history service (real encrypted SQLite file)', () => {
     assert.equal((await h.search({ text: 'deploy' }, 0, 1)).total, deploys + 1, 'the write made during the build is searchable');
   });
 
+  it('a large sync backfill of older entries merges into a built index in time order', async () => {
+    await seed();
+    assert.equal((await h.search({ text: 'backfill' }, 0, 1)).total, 0); // index built
+    const older = Array.from({ length: 3000 }, (_, i) => remoteEntry(`bf-${i}`, `backfill ${i}`, T0 - 10 * DAY - i * 1000));
+    assert.equal((await h.applyRemote(older)).inserted, 3000);
+    const page = await h.search({ text: 'backfill' }, 0, 3);
+    assert.equal(page.total, 3000);
+    assert.deepEqual(page.items.map((e) => e.id), ['bf-0', 'bf-1', 'bf-2']);
+    const all = await h.search({}, 0, 10);
+    assert.equal(all.total, 3006);
+    assert.equal(all.items[0]?.command, 'kubectl get pods', 'local newest still first');
+  });
+
   it("picks up another connection's writes and deletes (another window on the same file)", async () => {
     await seed();
     assert.equal((await h.search({ text: 'docker' }, 0, 10)).total, 0);

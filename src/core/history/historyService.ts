@@ -268,18 +268,24 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
     };
     if (entries.length === 1 && !this.queueing) write();
     else this.db.transaction(write);
-    if (this.index) {
-      inserted.forEach((e, i) => {
-        if (e.deletedAt === undefined) this.indexEntry(e, rowids[i] ?? 0);
-      });
-    }
+    this.indexEntries(inserted, rowids);
     return inserted;
   }
 
-  private indexEntry(e: HistoryEntry, rowid: number): void {
+  /** Adds live entries to the search index (if built) in one merge: a large sync backfill stays linear. */
+  private indexEntries(entries: readonly HistoryEntry[], rowids: readonly number[]): void {
     const idx = this.index;
     if (!idx) return;
-    idx.add({
+    const items: IndexItem[] = [];
+    entries.forEach((e, i) => {
+      if (e.deletedAt === undefined) items.push(this.toIndexItem(idx, e, rowids[i] ?? 0));
+    });
+    if (items.length === 1) idx.add(items[0] as IndexItem);
+    else idx.addMany(items);
+  }
+
+  private toIndexItem(idx: SearchIndex, e: HistoryEntry, rowid: number): IndexItem {
+    return {
       rowid,
       id: e.id,
       text: idx.intern(searchText(e.command, e.prompt)) ?? '',
@@ -291,7 +297,7 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
       success: e.success,
       risk: riskRankOf(e.riskLevel),
       dead: false,
-    });
+    };
   }
 
   // ---------------------------------------------------------------------------------------------- reads
@@ -864,7 +870,7 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
       this.index?.remove(id);
       this.decoded.delete(id);
     }
-    added.forEach((e, i) => this.indexEntry(e, addedRowids[i] ?? 0));
+    this.indexEntries(added, addedRowids);
     if (inserted || deleted) {
       this.changeEmitter.fire({ kind: 'synced', ids: [...added.map((e) => e.id), ...removed], origin: 'remote' });
     }
