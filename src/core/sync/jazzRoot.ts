@@ -83,15 +83,35 @@ export function initialiseAccount(account: RawAccount, node: LocalNode, now: num
   account.set('root', root.id, 'trusting');
 }
 
+/** How long one CoValue load may take before the caller gives up for now (it never blocks the engine forever). */
+export const LOAD_TIMEOUT_MS = 15_000;
+
+export function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => resolve(fallback), ms);
+    timer.unref?.();
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
 async function loadMap(node: LocalNode, id: string | undefined): Promise<RawCoMap | undefined> {
   if (!id) return undefined;
-  const value = await node.load(id as RawCoID as never);
+  const value = await withTimeout(node.load(id as RawCoID as never), LOAD_TIMEOUT_MS, 'unavailable' as const);
   if (value === 'unavailable') return undefined;
   return value as unknown as RawCoMap;
 }
 
 export async function loadStream(node: LocalNode, id: string): Promise<RawCoStream | undefined> {
-  const value = await node.load(id as RawCoID as never);
+  const value = await withTimeout(node.load(id as RawCoID as never), LOAD_TIMEOUT_MS, 'unavailable' as const);
   if (value === 'unavailable') return undefined;
   return value as unknown as RawCoStream;
 }

@@ -34,6 +34,8 @@ import {
   setValue,
   deleteKey,
   wipeRoot,
+  withTimeout,
+  LOAD_TIMEOUT_MS,
   ROOT_SCHEMA_VERSION,
   type RootHandles,
 } from './jazzRoot';
@@ -319,7 +321,7 @@ export class SyncEngine implements SyncApi {
     this.pullTimer = this.timers.setTimeout(() => {
       this.pullTimer = undefined;
       void this.exclusive(async () => {
-        if (this.conn) await this.pull();
+        if (this.conn?.connected) await this.pull();
       }).catch((e: unknown) => this.opts.logger.error('sync: download failed', e));
     }, 10);
   }
@@ -332,7 +334,7 @@ export class SyncEngine implements SyncApi {
       websocket: ws,
       role: 'server',
       expectPings: true,
-      pingTimeout: 10_000,
+      pingTimeout: 30_000,
       batchingByDefault: true,
       deletePeerStateOnClose: false,
       onClose: () => this.onSocketClosed(ws),
@@ -421,7 +423,7 @@ export class SyncEngine implements SyncApi {
         websocket: socket,
         role: 'server',
         expectPings: true,
-        pingTimeout: 10_000,
+        pingTimeout: 30_000,
         batchingByDefault: true,
         deletePeerStateOnClose: false,
         onClose: () => {
@@ -586,6 +588,7 @@ export class SyncEngine implements SyncApi {
     await this.pull();
     if (!this.conn) return;
     await this.writeMetrics(conn);
+    if (!conn.connected) return; // lost the relay mid-way: onSocketClosed already went offline and scheduled a retry
     this.state.set('firstSyncDone', '1');
     const now = this.clock.now();
     this.state.set('lastSyncAt', now);
@@ -683,7 +686,7 @@ export class SyncEngine implements SyncApi {
 
   private async pull(): Promise<void> {
     const conn = this.conn;
-    if (!conn) return;
+    if (!conn?.connected) return;
     await this.pullDevices(conn);
     if (this.conn !== conn) return;
     await this.pullPreferences(conn);
@@ -697,8 +700,15 @@ export class SyncEngine implements SyncApi {
     for (const deviceId of mapKeys(conn.handles.commandHistory)) {
       const feedId = getString(conn.handles.commandHistory, deviceId);
       if (!feedId) continue;
-      const feed = await this.feedFor(conn, feedId);
+      let feed = await this.feedFor(conn, feedId);
       if (!feed) continue;
+      if (feed.core.isStreaming() || !this.caughtUp(conn, feedId)) {
+        // A large feed arrives in chunks: read it once we hold everything the relay said it has.
+        await withTimeout(feed.core.waitForFullStreaming(), LOAD_TIMEOUT_MS, feed.core);
+        await this.waitCaughtUp(conn, feedId);
+        feed = feed.core.getCurrentContent() as unknown as RawCoStream;
+        conn.feeds.set(feedId, feed);
+      }
       for (const [sessionId, items] of Object.entries(feed.items)) {
         const key = `${feedId} ${sessionId}`;
         const from = cursors.get(key) ?? 0;
@@ -755,6 +765,25 @@ export class SyncEngine implements SyncApi {
     const now = this.clock.now();
     this.state.set('lastSyncAt', now);
     this.setStatus({ pendingDown: 0, backfilling: undefined, lastSyncAt: now });
+  }
+
+  /** True when this node holds at least every transaction the relay reported for the CoValue. */
+  private caughtUp(conn: Connection, id: string): boolean {
+    const peer = conn.node.syncManager.peers[PEER_ID];
+    const theirs = peer?.getKnownState(id as never);
+    if (!theirs) return true;
+    const ours = conn.node.getCoValue(id as never).knownState().sessions as Record<string, number>;
+    for (const [session, count] of Object.entries(theirs.sessions as Record<string, number>)) {
+      if ((ours[session] ?? 0) < count) return false;
+    }
+    return true;
+  }
+
+  private async waitCaughtUp(conn: Connection, id: string): Promise<void> {
+    const deadline = Date.now() + LOAD_TIMEOUT_MS;
+    while (conn.connected && !this.caughtUp(conn, id) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 
   // ---------------------------------------------------------------- devices

@@ -55,9 +55,11 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (cmd === 'list') {
-      for (const e of await h.exportAll()) {
-        if (e.deletedAt === undefined) process.stdout.write(`${JSON.stringify({ id: e.id, command: e.command, deviceId: e.deviceId })}\n`);
-      }
+      const lines = (await h.exportAll())
+        .filter((e) => e.deletedAt === undefined)
+        .map((e) => `${JSON.stringify({ id: e.id, command: e.command, deviceId: e.deviceId })}\n`);
+      // A pipe write is asynchronous: wait for it before process.exit, or the tail of the list is lost.
+      await new Promise<void>((resolve) => process.stdout.write(lines.join(''), () => resolve()));
       return 0;
     }
     if (cmd === 'stream') {
