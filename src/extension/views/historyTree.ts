@@ -68,6 +68,8 @@ export class HistoryTreeProvider extends Disposable implements vscode.TreeDataPr
   private readonly groups = new Map<string, GroupNode>();
   private deviceNames = new Map<string, string>();
   private readonly refresher = this._register(new Debouncer(150, () => this.refresh()));
+  private indexReady = false;
+  private indexWarming: Promise<void> | undefined;
   /** Labels of the top of the tree, for the test hooks: group labels and the first entries of the open group. */
   topItems: string[] = [];
 
@@ -300,7 +302,19 @@ export class HistoryTreeProvider extends Disposable implements vscode.TreeDataPr
   private async rootChildren(): Promise<HistoryNode[]> {
     const history = await this.services.history();
     const candidates = await this.candidateGroups(history);
-    const totals = this.fastDatePath ? await this.dateTotals(history) : undefined;
+    // Until the search index exists, count date groups from SQL (fast first render); build the index meanwhile so
+    // later refreshes (one per captured command) are cheap.
+    const totals = this.fastDatePath && !this.indexReady ? await this.dateTotals(history) : undefined;
+    if (totals && !this.indexWarming) {
+      this.indexWarming = history.search({}, 0, 1).then(
+        () => {
+          this.indexReady = true;
+        },
+        () => {
+          this.indexWarming = undefined;
+        },
+      );
+    }
     const groups: GroupNode[] = [];
     for (const c of candidates) {
       const filter = this.withFilter(c.filter);
