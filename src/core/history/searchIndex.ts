@@ -183,10 +183,19 @@ export class SearchIndex {
     const ids: string[] = [];
     let total = 0;
     const end = offset + limit;
+    // Texts are interned: a command run many times is tested once.
+    const hits = new Map<string, boolean>();
     for (let i = items.length - 1; i >= 0; i--) {
       const item = items[i] as IndexItem;
       if (item.dead || !accept(item)) continue;
-      if (query !== '' && !item.text.includes(query)) continue;
+      if (query !== '') {
+        let hit = hits.get(item.text);
+        if (hit === undefined) {
+          hit = item.text.includes(query);
+          hits.set(item.text, hit);
+        }
+        if (!hit) continue;
+      }
       if (total >= offset && total < end) ids.push(item.id);
       total++;
     }
