@@ -45,6 +45,11 @@ describe('e2e 7: bad phrase input through the UI', function () {
     await vs.waitForActivation();
   });
 
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed') return;
+    await vs?.screenshot(`FAILED-${this.currentTest.title}`).catch(() => undefined);
+  });
+
   after(async function () {
     await vs?.stop();
     await relay?.stop();

@@ -40,6 +40,11 @@ describe('e2e 2: capture from a real bash terminal', function () {
     await vs.newTerminal();
   });
 
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed') return;
+    await vs?.screenshot(`FAILED-${this.currentTest.title}`).catch(() => undefined);
+  });
+
   after(async function () {
     await vs?.stop();
   });

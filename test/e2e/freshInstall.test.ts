@@ -12,6 +12,11 @@ describe('e2e 1: fresh install in real VS Code', function () {
     vs = await VsCodeInstance.launch({ name: 'fresh-install', vsix: ensureVsix() });
   });
 
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed') return;
+    await vs?.screenshot(`FAILED-${this.currentTest.title}`).catch(() => undefined);
+  });
+
   after(async function () {
     await vs?.stop();
   });

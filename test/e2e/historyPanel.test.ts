@@ -33,6 +33,11 @@ describe('e2e 4: history panel', function () {
     }
   });
 
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed') return;
+    await vs?.screenshot(`FAILED-${this.currentTest.title}`).catch(() => undefined);
+  });
+
   after(async function () {
     await vs?.stop();
   });

@@ -25,7 +25,11 @@ describe('e2e 3: reuse commands from history', function () {
     });
   }
 
-  const assertNothingRanSince = (before: number) => vs.proveNothingRanSince(before);
+  /** Proves nothing ran since `before` (see proveNothingRanSince), then waits for the tree to show the marker. */
+  async function assertNothingRanSince(before: number): Promise<void> {
+    const s = await vs.proveNothingRanSince(before);
+    await waitForStored(s.lastCaptured?.command ?? '');
+  }
 
   before(async function () {
     vs = await VsCodeInstance.launch({ name: 'reuse', vsix: ensureVsix() });
@@ -36,6 +40,11 @@ describe('e2e 3: reuse commands from history', function () {
       await vs.typeInTerminal(c);
       await waitForStored(c);
     }
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed') return;
+    await vs?.screenshot(`FAILED-${this.currentTest.title}`).catch(() => undefined);
   });
 
   after(async function () {

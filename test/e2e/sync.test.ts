@@ -48,6 +48,12 @@ describe('e2e 5+6: sync across two VS Code instances, relay faults, reload', fun
     }
   });
 
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed') return;
+    await a?.screenshot(`FAILED-${this.currentTest.title}`).catch(() => undefined);
+    await b?.screenshot(`FAILED-${this.currentTest.title}`).catch(() => undefined);
+  });
+
   after(async function () {
     await Promise.all([a?.stop(), b?.stop()]);
     await relay?.stop();

@@ -429,14 +429,31 @@ export class VsCodeInstance {
       .catch(() => []);
   }
 
-  /** Right-clicks the tree row labelled `label` and picks `action` from its context menu. */
+  /**
+   * Runs `action` on the tree row labelled `label`: its inline action button when the row has one (hover, click),
+   * otherwise the row's context menu. Waits until the menu has closed, so the next step starts from a settled UI.
+   */
   async treeRowAction(label: string, action: string): Promise<void> {
     const row = this.page.locator('.sidebar .pane-body .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: label }) }).first();
     await row.waitFor({ state: 'visible', timeout: 10_000 });
+    // The tree reuses row elements when it refreshes: pin the element and check it still shows `label` before acting.
+    const handle = await row.elementHandle();
+    if (!handle) throw new Error(`tree row "${label}" disappeared`);
+    await handle.hover();
+    const inline = await handle.$(`.actions .action-label[aria-label^="${action}"]`);
+    const still = ((await handle.$eval('.label-name', (e) => e.textContent ?? '').catch(() => '')) ?? '').trim();
+    if (still !== label) throw new Error(`the tree refreshed under the pointer (row now shows "${still}", wanted "${label}")`);
+    if (inline) {
+      await inline.click();
+      return;
+    }
     await row.click({ button: 'right' });
-    const item = this.page.locator('.context-view .monaco-menu .action-item', { hasText: action }).first();
+    const menu = this.page.locator('.context-view .monaco-menu');
+    const item = menu.locator('.action-item', { hasText: action }).first();
     await item.waitFor({ state: 'visible', timeout: 10_000 });
+    await item.hover();
     await item.click();
+    await menu.waitFor({ state: 'hidden', timeout: 10_000 });
   }
 
   /** Text of the open (custom-style) dialog, or undefined when none is open. */
