@@ -86,7 +86,7 @@ export interface SyncEngineOptions {
   timers?: SyncTimers;
   /** New devices apply commands from the last N days first, then the rest ("backfilling"). Default 7. */
   recentWindowDays?: number;
-  /** Debounce between a local change and its upload. Default 50 ms (always well under 1 s). */
+  /** Debounce between a local change and its upload. Default 20 ms (always well under 1 s). */
   flushDelayMs?: number;
   connectTimeoutMs?: number;
   /** How long to wait for the relay to acknowledge an upload before retrying later. Default 20 s. */
@@ -98,7 +98,7 @@ export interface SyncEngineOptions {
 const PEER_ID = 'caro-relay';
 const DAY_MS = 24 * 60 * 60 * 1000;
 const APPLY_CHUNK = 2000;
-const UPLOAD_PAGE = 2000;
+const UPLOAD_PAGE = 5000;
 const SEEN_INTERVAL_MS = 60_000;
 const METRICS_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -313,7 +313,7 @@ export class SyncEngine implements SyncApi {
         await this.refreshPendingUp();
         if (this.conn?.connected) await this.flush();
       }).catch((e: unknown) => this.opts.logger.error('sync: upload failed', e));
-    }, this.opts.flushDelayMs ?? 50);
+    }, this.opts.flushDelayMs ?? 20);
   }
 
   private schedulePull(): void {
@@ -646,15 +646,22 @@ export class SyncEngine implements SyncApi {
       );
       this.inflight = [];
     }
+    // Push everything queued (page by page), then wait once for the relay's acknowledgement.
+    const sent = new Set<number>();
     for (;;) {
-      if (!conn.connected || this.conn !== conn) break;
-      const rows = await port.pendingUploads(UPLOAD_PAGE);
-      if (rows.length === 0) break;
-      const batches = splitIntoBatches(rows, (r: PendingUpload) => JSON.stringify(r.entry).length + 16);
+      if (!conn.connected || this.conn !== conn) return;
+      const limit = sent.size + UPLOAD_PAGE;
+      const rows = await port.pendingUploads(limit);
+      const fresh = rows.filter((r) => !sent.has(r.queueId));
+      if (fresh.length === 0) break;
+      const batches = splitIntoBatches(fresh, (r: PendingUpload) => JSON.stringify(r.entry).length + 16);
       for (const batch of batches) {
         this.pushBatch(conn, batch.map((r) => r.entry), batch.map((r) => r.queueId));
+        for (const r of batch) sent.add(r.queueId);
       }
-      this.setStatus({ pendingUp: Math.max(0, (await port.pendingCount()) - rows.length) });
+      if (rows.length < limit) break;
+    }
+    if (this.inflight.length > 0) {
       if (!(await this.confirmUploaded(conn, conn.feed.id))) {
         this.setStatus({ pendingUp: await port.pendingCount() });
         return;
@@ -664,7 +671,6 @@ export class SyncEngine implements SyncApi {
         this.clock.now(),
       );
       this.inflight = [];
-      if (rows.length < UPLOAD_PAGE) break;
     }
     await this.refreshPendingUp();
   }
