@@ -235,6 +235,47 @@ describe('sync: multi-device (real relay on loopback, real stores on disk)', fun
     await converged([a, b, c], 4);
   });
 
+  it('a new device gets the newest commands first, then backfills the rest', async () => {
+    const a = await device('A');
+    const day = 24 * 60 * 60 * 1000;
+    const base = Date.now() - 60 * day;
+    for (let i = 0; i < 30; i++) {
+      await a.history.record({ commandLine: `day-${i * 2}`, startedAt: base + i * 2 * day, exitCode: 0 });
+    }
+    const { phrase } = await a.engine.init();
+    const b = await device('B', { engine: { applyChunkSize: 5, recentWindowDays: 7 } });
+    const appliedOrder: string[][] = [];
+    b.history.onDidChange((c) => {
+      if (c.origin === 'remote') appliedOrder.push([...c.ids]);
+    });
+    await b.engine.join(phrase);
+    assert.equal((await liveEntries(b)).length, 30);
+    assert.ok(b.statuses.some((s) => s.backfilling === true), 'status says older history is still arriving');
+    assert.equal(b.engine.status.backfilling, undefined, 'and clears it when done');
+    const created = new Map((await liveEntries(b)).map((e) => [e.id, e.createdAt]));
+    const firstChunk = appliedOrder[0]!.map((id) => created.get(id)!);
+    const lastChunk = appliedOrder[appliedOrder.length - 1]!.map((id) => created.get(id)!);
+    assert.ok(Math.min(...firstChunk) > Math.max(...lastChunk), 'newest chunk first, oldest last');
+  });
+
+  it('opt-in usage metrics: aggregate counts only, removed when the opt-in is withdrawn', async () => {
+    const a = await device('A', { settings: { shareMetrics: true } });
+    await recordCommands(a, ['ls', 'git push --force', 'false']);
+    const { phrase } = await a.engine.init();
+    const b = await device('B');
+    await b.engine.join(phrase);
+    const metrics = await b.engine.metrics();
+    const mine = metrics.find((m) => m.deviceId === a.deviceId);
+    assert.ok(mine, 'A shared its counts');
+    assert.equal(mine.totalCommands, 3);
+    assert.equal(Object.values(mine.safetyDistribution).reduce((x, y) => x + y, 0), 3);
+    assert.ok(!JSON.stringify(metrics).includes('git push'), 'no command text in metrics');
+    assert.equal(metrics.some((m) => m.deviceId === b.deviceId), false, 'B did not opt in');
+    a.settings.shareMetrics = false;
+    await a.engine.syncNow();
+    await waitFor(async () => (await b.engine.metrics()).length === 0, 'A withdraws its metrics');
+  });
+
   it('opens no socket while sync is off or not set up', async () => {
     let sockets = 0;
     class CountingWebSocket extends WebSocket {

@@ -91,6 +91,8 @@ export interface SyncEngineOptions {
   connectTimeoutMs?: number;
   /** How long to wait for the relay to acknowledge an upload before retrying later. Default 20 s. */
   uploadAckTimeoutMs?: number;
+  /** Records applied per store transaction while downloading (default 2000). */
+  applyChunkSize?: number;
   /** Phrase → identity (Argon2id + HKDF). Tests pass a memoised one so several devices share one derivation. */
   deriveIdentity?: (phrase: string, crypto: CryptoProvider) => Promise<SyncIdentity>;
 }
@@ -755,8 +757,9 @@ export class SyncEngine implements SyncApi {
     let remaining = records.length;
     this.setStatus({ pendingDown: remaining });
     let recentDone = false;
-    for (let i = 0; i < records.length; i += APPLY_CHUNK) {
-      const chunk = records.slice(i, i + APPLY_CHUNK);
+    const chunkSize = this.opts.applyChunkSize ?? APPLY_CHUNK;
+    for (let i = 0; i < records.length; i += chunkSize) {
+      const chunk = records.slice(i, i + chunkSize);
       await this.opts.history.applyRemote(chunk);
       remaining -= chunk.length;
       const last = chunk[chunk.length - 1];
