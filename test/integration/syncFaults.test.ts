@@ -138,16 +138,18 @@ describe('sync: faults (separate processes, real relay)', function () {
       await waitFor(() => a.engine.status.state === 'offline', 'A notices the relay is gone');
 
       // 30 days of commands while offline: 10 000 in total, queued in sync_queue (never dropped by age).
+      // Each day's commands go in through the store's batched capture path (same queueing as record()).
       const perDay = 10_000 / 30;
       let made = 0;
-      const batch: Promise<unknown>[] = [];
       for (let day = 0; day < 30; day++) {
         const target = Math.round(perDay * (day + 1));
+        const cmds = [];
         for (; made < target; made++) {
-          batch.push(a.history.record({ commandLine: `offline-${made}`, startedAt: clock.now(), exitCode: 0 }));
+          cmds.push({ commandLine: `offline-${made}`, startedAt: clock.now(), endedAt: clock.now() + 5, exitCode: 0 });
           clock.advance(60_000);
         }
-        await Promise.all(batch.splice(0));
+        const result = await a.history.importCaptured(cmds);
+        assert.equal(result.imported, cmds.length);
         clock.advance(24 * 60 * 60 * 1000 - perDay * 60_000);
         // Each retry fires against the dead relay and schedules the next, doubling up to the 5-minute cap.
         const fire = pending.shift();
