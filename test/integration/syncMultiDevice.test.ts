@@ -185,6 +185,11 @@ describe('sync: multi-device (real relay on loopback, real stores on disk)', fun
     assert.equal(await c.vault.get('syncIdentity'), undefined, 'C forgot its keys');
     assert.deepEqual((await liveEntries(c)).map((e) => e.command), ['from c'], 'C keeps its local history');
     assert.deepEqual((await a.engine.devices()).map((d) => d.deviceId).sort(), [a.deviceId, b.deviceId].sort());
+    // The reason survives a restart, so the user still sees why sync stopped.
+    const c2 = await c.reopen();
+    open.splice(open.indexOf(c), 1, c2);
+    assert.equal(c2.engine.status.state, 'uninitialised');
+    assert.match(c2.engine.status.lastError?.message ?? '', /removed from sync/);
   });
 
   it('reset wipes the synced history everywhere and unlinks every device; local history stays', async () => {

@@ -244,11 +244,7 @@ export class SyncEngine implements SyncApi {
     const stored = await this.opts.vault.get('syncIdentity');
     if (!stored) {
       this.opts.history.setQueueing(false);
-      const reason = this.state.get('stopReason');
-      this.setStatus({
-        state: 'uninitialised',
-        lastError: reason ? JSON.parse(reason) as SyncStatus['lastError'] : undefined,
-      });
+      this.setStatus({ state: 'uninitialised', lastError: parseReason(this.state.get('stopReason')) });
       return;
     }
     try {
@@ -1302,6 +1298,17 @@ export class SyncEngine implements SyncApi {
       if (!busy && this.flushTimer === undefined && this.pullTimer === undefined) return;
       await new Promise((r) => setTimeout(r, 20));
     }
+  }
+}
+
+function parseReason(text: string | undefined): SyncStatus['lastError'] | undefined {
+  if (!text) return undefined;
+  try {
+    const o = JSON.parse(text) as { message?: unknown; action?: unknown };
+    if (typeof o.message !== 'string') return undefined;
+    return typeof o.action === 'string' ? { message: o.message, action: o.action } : { message: o.message };
+  } catch {
+    return undefined;
   }
 }
 
