@@ -156,11 +156,13 @@ describe('extension sync flows (real relay on 127.0.0.1)', function () {
       60_000,
     );
   });
-  it('pause/resume/sync now, rename, remove a device, rotate the phrase and reset, each from its command', async () => {
+  it('pause/resume/sync now, rename, remove a device, rotate, reset, set up again and turn off, each from its command', async () => {
     assert.ok(h && (await h.api.services.vault.get('syncIdentity')), 'needs the joined device from the previous test');
     const statusText = (): string | undefined => shim.statusBarItem('caroHistory.status')?.text;
     const waitStatus = (text: string): Promise<boolean> =>
-      waitFor(() => (statusText() === text ? true : undefined), `status bar "${text}"`, 60_000);
+      waitFor(() => (statusText() === text ? true : undefined), `status bar "${text}"`, 60_000).catch((e: unknown) => {
+        throw new Error(`${String(e)}; status bar: ${statusText()}; last messages: ${JSON.stringify(shim.messages.slice(-3).map((m) => m.text))}`);
+      });
 
     await shim.executeCommand(CommandId.pauseSync);
     await waitStatus('$(debug-pause) Caro: sync paused');
@@ -213,5 +215,30 @@ describe('extension sync flows (real relay on 127.0.0.1)', function () {
     assert.equal(await h.api.services.vault.get('syncIdentity'), undefined);
     assert.equal(await h.api.services.vault.get('recoveryPhrase'), undefined);
     assert.ok((await (await h.api.services.history()).latest(10)).some((e) => e.command === 'echo synced-from-vscode'), 'local history kept');
+
+    // Set up a new history, then Turn Off Sync on this device: keys forgotten, history kept, setting off.
+    let freshWords: string[] = [];
+    shim.onInputBox = (o) => freshWords[Number(/#(\d+)/.exec(o.prompt ?? '')?.[1]) - 1];
+    const settingUp = shim.executeCommand(CommandId.setupSync);
+    const fresh = (await waitFor(
+      () => shim.panels.find((p) => !p.disposed && p.title === 'Your Caro History Recovery Phrase'),
+      'the phrase view',
+      60_000,
+    )) as unknown as FakeWebviewPanel;
+    freshWords = (await h.api.services.vault.get('recoveryPhrase'))!.split(' ');
+    fresh.webview.receive({ type: 'saved' });
+    await settingUp;
+    await waitStatus('$(check) Caro: synced');
+    shim.onMessage = () => undefined;
+    await shim.executeCommand(CommandId.turnOffSync);
+    assert.match(shim.messages.at(-1)?.detail ?? '', /Its history stays here/);
+    assert.ok(await h.api.services.vault.get('syncIdentity'), 'cancel keeps sync on');
+    shim.onMessage = (m) => (m.modal ? 'Turn Off Sync' : undefined);
+    await shim.executeCommand(CommandId.turnOffSync);
+    await waitStatus('$(cloud) Caro: sync off');
+    assert.equal(await h.api.services.vault.get('syncIdentity'), undefined);
+    assert.equal(await h.api.services.vault.get('recoveryPhrase'), undefined);
+    assert.equal(shim.config.get('caroHistory.syncEnabled'), false);
+    assert.ok((await (await h.api.services.history()).latest(10)).some((e) => e.command === 'echo synced-from-vscode'));
   });
 });
