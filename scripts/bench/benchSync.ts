@@ -78,19 +78,27 @@ async function main(): Promise<void> {
         shell: 'zsh',
       });
     }
-    for (let i = 0; i < cmds.length; i += 5000) await a.history.importCaptured(cmds.slice(i, i + 5000));
+    const progress = (m: string) => {
+      if (process.argv.includes('--progress')) process.stderr.write(`${new Date().toISOString()} ${m}\n`);
+    };
+    for (let i = 0; i < cmds.length; i += 5000) {
+      await a.history.importCaptured(cmds.slice(i, i + 5000));
+      progress(`imported ${i + 5000}`);
+    }
     const queued = await a.history.pendingCount();
 
     t = performance.now();
     await a.engine.resume();
     while ((await a.history.pendingCount()) > 0) await sleep(5);
     const uploadMs = performance.now() - t;
+    progress(`uploaded in ${Math.round(uploadMs)} ms`);
 
     const b = await device(root, 'b', relay.url);
     t = performance.now();
     const joined = await b.engine.join(phrase);
     const joinMs = performance.now() - t;
     const onB = (await b.history.search({}, 0, 0)).total;
+    progress(`joined in ${Math.round(joinMs)} ms`);
 
     const latencies: number[] = [];
     for (let i = 0; i < incrementalCount; i++) {

@@ -644,22 +644,15 @@ export class SyncEngine implements SyncApi {
       );
       this.inflight = [];
     }
-    // Push everything queued (page by page), then wait once for the relay's acknowledgement.
-    const sent = new Set<number>();
+    // Page by page: push a page as batches, wait for the relay's acknowledgement, then drop it from the queue.
     for (;;) {
       if (!conn.connected || this.conn !== conn) return;
-      const limit = sent.size + UPLOAD_PAGE;
-      const rows = await port.pendingUploads(limit);
-      const fresh = rows.filter((r) => !sent.has(r.queueId));
-      if (fresh.length === 0) break;
-      const batches = splitIntoBatches(fresh, (r: PendingUpload) => JSON.stringify(r.entry).length + 16);
+      const rows = await port.pendingUploads(UPLOAD_PAGE);
+      if (rows.length === 0) break;
+      const batches = splitIntoBatches(rows, (r: PendingUpload) => JSON.stringify(r.entry).length + 16);
       for (const batch of batches) {
         this.pushBatch(conn, batch.map((r) => r.entry), batch.map((r) => r.queueId));
-        for (const r of batch) sent.add(r.queueId);
       }
-      if (rows.length < limit) break;
-    }
-    if (this.inflight.length > 0) {
       if (!(await this.confirmUploaded(conn, conn.feed.id))) {
         this.setStatus({ pendingUp: await port.pendingCount() });
         return;
@@ -669,6 +662,8 @@ export class SyncEngine implements SyncApi {
         this.clock.now(),
       );
       this.inflight = [];
+      if (rows.length < UPLOAD_PAGE) break;
+      this.setStatus({ pendingUp: await port.pendingCount() });
     }
     await this.refreshPendingUp();
   }
