@@ -219,7 +219,12 @@ describe('history panel in Chromium (webview harness)', function () {
       await view.page.locator(`.rows > .row[data-id="${critical.id}"]`).click();
       const pane = view.page.getByRole('complementary', { name: 'Details' });
       await until('full command shown', () => pane.locator('.full-command').innerText(), (t) => t === critical.command);
-      const warnings = await pane.getByRole('note', { name: 'Safety warnings' }).locator('li').allTextContents();
+      // The warnings arrive with the entry's details; wait for them rather than reading the first render.
+      const warnings = await until(
+        'warnings shown',
+        () => pane.getByRole('note', { name: 'Safety warnings' }).locator('li').allTextContents(),
+        (w) => w.length === critical.warnings.length,
+      );
       assert.deepEqual(warnings, critical.warnings);
       const same = history.live.filter((e) => e.command === critical.command);
       // Wait for this command's timeline (a previous focus may briefly show another one under load).
