@@ -567,6 +567,8 @@ export class SyncEngine implements SyncApi {
     const feed = await loadStream(conn.node, feedId);
     if (!feed) return undefined;
     conn.feeds.set(feedId, feed);
+    // This device's own feed only grows by our pushes (already in the local store): no subscription needed.
+    if (feedId === conn.feed.id) return feed;
     conn.unsubscribers.push(
       feed.subscribe((f) => {
         conn.feeds.set(feedId, f);
@@ -650,9 +652,7 @@ export class SyncEngine implements SyncApi {
       const rows = await port.pendingUploads(UPLOAD_PAGE);
       if (rows.length === 0) break;
       const batches = splitIntoBatches(rows, (r: PendingUpload) => JSON.stringify(r.entry).length + 16);
-      for (const batch of batches) {
-        this.pushBatch(conn, batch.map((r) => r.entry), batch.map((r) => r.queueId));
-      }
+      this.pushBatches(conn, batches.map((batch) => ({ entries: batch.map((r) => r.entry), queueIds: batch.map((r) => r.queueId) })));
       if (!(await this.confirmUploaded(conn, conn.feed.id))) {
         this.setStatus({ pendingUp: await port.pendingCount() });
         return;
@@ -668,17 +668,20 @@ export class SyncEngine implements SyncApi {
     await this.refreshPendingUp();
   }
 
-  private pushBatch(conn: Connection, entries: HistoryEntry[], queueIds: number[]): void {
+  private pushBatches(conn: Connection, batches: { entries: HistoryEntry[]; queueIds: number[] }[]): void {
+    if (batches.length === 0) return;
     const identity = conn.identity;
-    const seq = this.state.getNumber('nextSequence') ?? 0;
-    this.state.set('nextSequence', seq + 1);
-    const item = encodeBatch(identity.commandKey, this.deviceId, seq, entries);
-    conn.feed.push(item, 'private');
+    // Reserve the sequence numbers first (one write per page; a gap after a crash is harmless).
+    const first = this.state.getNumber('nextSequence') ?? 0;
+    this.state.set('nextSequence', first + batches.length);
+    batches.forEach((b, i) => {
+      conn.feed.push(encodeBatch(identity.commandKey, this.deviceId, first + i, b.entries), 'private');
+      this.inflight.push({ queueIds: b.queueIds });
+    });
     // Own items are already in the local store: move this session's cursor past them.
     const session = conn.node.currentSessionID;
     const length = conn.feed.items[session]?.length ?? 0;
     this.state.saveCursors(new Map([[`${conn.feed.id} ${session}`, length]]));
-    this.inflight.push({ queueIds });
   }
 
   // ---------------------------------------------------------------- download
