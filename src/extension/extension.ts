@@ -86,7 +86,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Testin
   const terminals = new TerminalInsert(config, notifier, logger);
   const capture = new ShellCapture(services, notifier, logger, {
     globalState: context.globalState,
-    onCaptured: (_cmd, outcome) => {
+    onCaptured: (_cmd, outcome, facts) => {
       if (!hooks) return;
       const s = hooks.current;
       hooks.update({
@@ -95,6 +95,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Testin
         lastCaptured: outcome?.stored
           ? { command: outcome.entry.command, stored: true, ...(outcome.entry.exitCode !== undefined ? { exitCode: outcome.entry.exitCode } : {}) }
           : { command: '', stored: false, reason: outcome?.reason ?? 'error' },
+        lastExecution: facts,
       });
     },
   });

@@ -1,4 +1,5 @@
 import { renameSync, writeFileSync } from 'node:fs';
+import type { ExecutionFacts } from './terminal/shellCapture';
 
 /**
  * Observable state for the end-to-end suite. Only active when CARO_HISTORY_TEST_HOOKS=1; the file path comes from
@@ -13,6 +14,8 @@ export interface TestHookState {
   capturedCount: number;
   storedCount: number;
   lastCaptured?: { command: string; exitCode?: number; stored: boolean; reason?: string };
+  /** What VS Code reported for the last execution (no command text). */
+  lastExecution?: ExecutionFacts;
   /** Labels of the first tree items as last rendered (group labels and their first entries). */
   treeTopItems: string[];
   statusBarText: string;

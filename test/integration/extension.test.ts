@@ -132,8 +132,61 @@ describe('extension activation and commands (real core, real store on disk, vsco
     const item = h.api.tree.getTreeItem(view.entries[1]!.node);
     assert.equal(item.contextValue, 'caroHistory.entry');
     assert.match(String((item.tooltip as { value: string }).value), /echo caro-marker-71f3a9/);
-    assert.equal((item.iconPath as { id: string }).id, 'pass');
+    const icon = item.iconPath as { id: string; color?: { id: string } };
+    assert.deepEqual([icon.id, icon.color?.id], ['pass', 'testing.iconPassed']);
+    const failedIcon = h.api.tree.getTreeItem(view.entries[0]!.node).iconPath as { id: string; color?: { id: string } };
+    assert.deepEqual([failedIcon.id, failedIcon.color?.id], ['error', 'testing.iconFailed'], 'a failed safe command is not green');
     await waitFor(() => (h!.api.hooks!.current.treeTopItems.includes(marker) ? true : undefined), 'tree top items in the test hook');
+  });
+
+  it('tree icons show the exit status; risk is text in the description (moderate and up) with warnings in the tooltip', async () => {
+    h = await startExtension();
+    const t = shim.openTerminal('bash', { shellPath: '/bin/bash' });
+    shim.runInTerminal(t, 'git push --force origin main', { exitCode: 1 });
+    shim.runInTerminal(t, 'chmod 777 file', { exitCode: 0 });
+    shim.runInTerminal(t, 'echo no-exit-code', {});
+    await waitForEntry(h, 'git push --force origin main');
+    await waitForEntry(h, 'chmod 777 file');
+    const unknown = await waitForEntry(h, 'echo no-exit-code');
+    assert.equal(unknown.exitCode, undefined, 'a genuine command without an exit code is kept');
+    const view = await renderTree(h);
+    const item = (label: string) => {
+      const e = view.entries.find((x) => x.label === label);
+      assert.ok(e, label);
+      return h!.api.tree.getTreeItem(e.node);
+    };
+    const iconOf = (label: string) => {
+      const i = item(label).iconPath as { id: string; color?: { id: string } };
+      return [i.id, i.color?.id];
+    };
+    const rm = item('git push --force origin main');
+    assert.deepEqual(iconOf('git push --force origin main'), ['error', 'testing.iconFailed']);
+    assert.match(String(rm.description), /^✗ exit 1 · ⚠ high · just now · this device$/);
+    const tooltip = String((rm.tooltip as { value: string }).value);
+    const rmEntry = await waitForEntry(h, 'git push --force origin main');
+    assert.ok(rmEntry.warnings.length > 0);
+    const plain = tooltip.replace(/\\/g, '');
+    for (const w of rmEntry.warnings) assert.ok(plain.includes(`**Warning:** ${w}`), `tooltip lists "${w}": ${plain}`);
+    assert.deepEqual(iconOf('chmod 777 file'), ['pass', 'testing.iconPassed']);
+    assert.match(String(item('chmod 777 file').description), /^✓ · ⚠ moderate · just now/);
+    assert.deepEqual(iconOf('echo no-exit-code'), ['circle-outline', undefined]);
+    assert.match(String(item('echo no-exit-code').description), /^just now · this device$/, 'no risk text for safe commands');
+  });
+
+  it('does not store a line cancelled with Ctrl+C at the prompt (as VS Code reports it: "…^C", no exit code)', async () => {
+    h = await startExtension();
+    const t = shim.openTerminal('bash', { shellPath: '/bin/bash' });
+    shim.runInTerminal(t, 'echo typed-then-cancelled^C', {});
+    await captured(1);
+    assert.equal(h.api.hooks!.current.lastCaptured?.reason, 'cancelled');
+    assert.equal(h.api.hooks!.current.lastExecution?.cancelled, true);
+    // Interrupted while running (exit 130) and literal "^C" that ran (exit 0) are real commands: kept.
+    shim.runInTerminal(t, 'sleep 30', { exitCode: 130 });
+    shim.runInTerminal(t, 'echo ^C', { exitCode: 0 });
+    await waitForEntry(h, 'sleep 30');
+    await waitForEntry(h, 'echo ^C');
+    const all = await (await h.api.services.history()).latest(10);
+    assert.deepEqual(all.map((e) => e.command).sort(), ['echo ^C', 'sleep 30']);
   });
 
   it('stores secrets redacted, skips leading-space commands, and never logs the secret', async () => {

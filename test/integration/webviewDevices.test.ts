@@ -75,7 +75,7 @@ describe('devices view in Chromium (webview harness)', function () {
       const { view } = await openDevices(browser, history, onlineSync(), theme);
       try {
         const t = await text(view);
-        assert.match(t, /Synced/);
+        assert.match(t, /Syncing…/, 'online with work queued reads "Syncing", like the status bar');
         assert.match(t, /7F3A-91C2/);
         assert.match(t, /3 to send/);
         assert.match(t, /12 to receive/);
@@ -146,6 +146,38 @@ describe('devices view in Chromium (webview harness)', function () {
       // The engine reports progress on its own: the view follows without a request.
       sync.setStatus({ state: 'offline', lastError: undefined, pendingUp: 7 });
       await until('offline pushed', () => text(view), (t) => t.includes('Offline') && t.includes('7 to send'));
+    } finally {
+      await view.close();
+    }
+  });
+
+  it('follows the engine status like the status bar, even when the device list does not arrive (offline)', async () => {
+    /** An engine whose device list stops answering once it goes offline (a pull that never completes). */
+    class StallingSync extends ScriptedSync {
+      stalled = false;
+      override async devices() {
+        if (this.stalled) return new Promise<never>(() => undefined);
+        return super.devices();
+      }
+    }
+    const base = onlineSync();
+    const sync = new StallingSync({ ...base.status, pendingUp: 0, pendingDown: 0 }, base.deviceList);
+    const { view } = await openDevices(browser, new MemoryHistory(sampleEntries(20)), sync);
+    try {
+      await until('synced', () => text(view), (t) => t.includes('Synced') && t.includes('MacBook Pro'));
+      sync.stalled = true;
+      sync.setStatus({ state: 'offline', lastError: { message: "Can't reach the sync server." }, pendingUp: 2 });
+      const t = await until('offline pushed although devices() never answers', () => text(view), (x) => x.includes('Offline'));
+      assert.doesNotMatch(t, /Synced/);
+      assert.match(t, /2 to send/);
+      assert.match(t, /MacBook Pro/, 'the last known device list stays');
+      // A queued upload while online reads "Syncing…"; an empty queue reads "Synced" (the status bar's states).
+      sync.stalled = false;
+      sync.setStatus({ state: 'online', lastError: undefined, pendingUp: 2 });
+      await until('syncing', () => text(view), (x) => x.includes('Syncing…') && !x.includes('Offline'));
+      sync.setStatus({ state: 'online', pendingUp: 0 });
+      await until('synced again', () => text(view), (x) => x.includes('Synced') && !x.includes('Syncing'));
+      assert.deepEqual(view.problems, []);
     } finally {
       await view.close();
     }

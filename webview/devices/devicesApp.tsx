@@ -103,9 +103,17 @@ function SyncOff({ state, busy, act, host }: PartProps): JSX.Element {
   );
 }
 
+/** Same reading as the status bar: "online" with work still queued (or older history arriving) is "Syncing". */
+export function stateText(s: SyncStatusDto): { label: string; icon: string; cls: string } {
+  if (s.state === 'online' && (s.pendingUp > 0 || s.pendingDown > 0 || s.backfilling)) {
+    return { label: 'Syncing…', icon: 'codicon-sync codicon-modifier-spin', cls: '' };
+  }
+  return STATE_TEXT[s.state];
+}
+
 function SyncOn({ state, busy, act, host }: PartProps): JSX.Element {
   const s = state.status;
-  const t = STATE_TEXT[s.state];
+  const t = stateText(s);
   const paused = s.state === 'paused';
   return (
     <>

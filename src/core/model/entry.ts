@@ -105,7 +105,9 @@ export type SkipReason =
   /** Control characters or broken Unicode (lone UTF-16 surrogates) that cannot be stored faithfully. */
   | 'invalidText'
   /** VS Code was not sure of the command line and the setting says to skip such lines. */
-  | 'lowConfidence';
+  | 'lowConfidence'
+  /** A line typed at the prompt and cancelled with Ctrl+C: it never ran. */
+  | 'cancelled';
 
 export type CaptureOutcome =
   | { stored: true; entry: HistoryEntry; redactions: readonly string[] }

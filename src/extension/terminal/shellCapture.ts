@@ -14,7 +14,28 @@ export interface ShellCaptureOptions {
   integrationTimeoutMs?: number;
   globalState: vscode.Memento;
   /** Called after every capture attempt (status bar, test hooks). */
-  onCaptured?: (command: CapturedCommand, outcome: CaptureOutcome | undefined) => void;
+  onCaptured?: (command: CapturedCommand, outcome: CaptureOutcome | undefined, facts: ExecutionFacts) => void;
+}
+
+/** What VS Code reported about one execution, without its text (test hooks, diagnostics). */
+export interface ExecutionFacts {
+  shell: string;
+  exitCode?: number;
+  confidence: 'low' | 'medium' | 'high';
+  durationMs: number;
+  leadingSpace: boolean;
+  endsWithCtrlC: boolean;
+  cancelled: boolean;
+}
+
+/**
+ * A line typed at the prompt and cancelled with Ctrl+C. Observed in VS Code 1.139 (bash): the end event carries the
+ * line with readline's "^C" echo appended (`echo x^C`), no exit code, no output. A command that really ran and was
+ * interrupted has an exit code (130) and keeps its line; a genuine command whose exit code the shell did not report
+ * has no trailing "^C" and is kept (shown with an unknown exit status). An empty line is skipped by the core anyway.
+ */
+export function isCancelledLine(facts: Pick<ExecutionFacts, 'exitCode' | 'endsWithCtrlC'>): boolean {
+  return facts.exitCode === undefined && facts.endsWithCtrlC;
 }
 
 /** The shell a terminal runs, best effort: VS Code's own state (1.96+), the creation options, the name. */
@@ -39,6 +60,10 @@ function confidenceOf(c: vscode.TerminalShellExecutionCommandLineConfidence): 'l
   }
 }
 
+interface Running {
+  startedAt: number;
+}
+
 /**
  * Records every command run in an integrated terminal through shell integration.
  *
@@ -51,7 +76,7 @@ function confidenceOf(c: vscode.TerminalShellExecutionCommandLineConfidence): 'l
  *   setting that fixes it.
  */
 export class ShellCapture extends Disposable {
-  private readonly started = new WeakMap<vscode.TerminalShellExecution, number>();
+  private readonly started = new WeakMap<vscode.TerminalShellExecution, Running>();
   private readonly sessionIds = new WeakMap<vscode.Terminal, string>();
   private readonly pendingChecks = new Map<vscode.Terminal, ReturnType<typeof setTimeout>>();
   private readonly noticedKinds = new Set<string>();
@@ -65,7 +90,7 @@ export class ShellCapture extends Disposable {
     private readonly options: ShellCaptureOptions,
   ) {
     super();
-    this._register(vscode.window.onDidStartTerminalShellExecution((e) => this.started.set(e.execution, Date.now())));
+    this._register(vscode.window.onDidStartTerminalShellExecution((e) => this.onStart(e.execution)));
     this._register(vscode.window.onDidEndTerminalShellExecution((e) => void this.onEnd(e)));
     this._register(vscode.window.onDidOpenTerminal((t) => this.watchIntegration(t)));
     this._register(vscode.window.onDidCloseTerminal((t) => this.cancelCheck(t)));
@@ -83,10 +108,14 @@ export class ShellCapture extends Disposable {
     return id;
   }
 
+  private onStart(execution: vscode.TerminalShellExecution): void {
+    this.started.set(execution, { startedAt: Date.now() });
+  }
+
   /** Maps the VS Code event to the core's CapturedCommand (pure glue, exported for tests). */
   toCaptured(e: vscode.TerminalShellExecutionEndEvent, endedAt: number): CapturedCommand {
     const { execution, terminal } = e;
-    const startedAt = this.started.get(execution) ?? endedAt;
+    const startedAt = this.started.get(execution)?.startedAt ?? endedAt;
     const cwd = execution.cwd ?? e.shellIntegration.cwd;
     const folder = cwd ? vscode.workspace.getWorkspaceFolder(cwd) : undefined;
     const workspace = folder?.name ?? vscode.workspace.name;
@@ -106,10 +135,29 @@ export class ShellCapture extends Disposable {
   }
 
   private async onEnd(e: vscode.TerminalShellExecutionEndEvent): Promise<void> {
-    const captured = this.toCaptured(e, Date.now());
+    const endedAt = Date.now();
+    const captured = this.toCaptured(e, endedAt);
+    const running = this.started.get(e.execution);
     this.started.delete(e.execution);
+    const value = e.execution.commandLine.value;
+    const facts: ExecutionFacts = {
+      shell: captured.shell ?? 'unknown',
+      confidence: captured.confidence ?? 'high',
+      durationMs: endedAt - (running?.startedAt ?? endedAt),
+      leadingSpace: /^\s/.test(value),
+      endsWithCtrlC: /\^C\s*$/.test(value),
+      cancelled: false,
+    };
+    if (e.exitCode !== undefined) facts.exitCode = e.exitCode;
+    facts.cancelled = isCancelledLine(facts);
     let outcome: CaptureOutcome | undefined;
     try {
+      if (facts.cancelled) {
+        // Typed at the prompt and cancelled with Ctrl+C: VS Code reports it as an execution, but nothing ran.
+        outcome = { stored: false, reason: 'cancelled' };
+        this.logger.trace('not recorded: line cancelled at the prompt');
+        return;
+      }
       outcome = await this.services.record(captured);
       if (outcome.stored) {
         this.logger.trace(`recorded ${outcome.entry.id} (${outcome.entry.riskLevel})`);
@@ -125,7 +173,7 @@ export class ShellCapture extends Disposable {
     } catch (err) {
       this.notifier.error(err, 'save the command you just ran');
     } finally {
-      this.options.onCaptured?.(captured, outcome);
+      this.options.onCaptured?.(captured, outcome, facts);
     }
   }
 

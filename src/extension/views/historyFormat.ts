@@ -49,6 +49,23 @@ export const RISK_BADGE: Record<RiskLevel, { icon: string; color: string }> = {
   critical: { icon: 'error', color: 'errorForeground' },
 };
 
+/**
+ * The tree item's icon: the exit status only (risk is shown as text). Success = check in the test-pass colour,
+ * failure = error in the test-fail colour, unknown (the shell reported no exit code) = an empty circle.
+ */
+export function exitIcon(entry: Pick<HistoryEntry, 'exitCode' | 'success'>): { icon: string; color?: string } {
+  const failed = entry.exitCode !== undefined ? entry.exitCode !== 0 : entry.success === false;
+  const passed = entry.exitCode !== undefined ? entry.exitCode === 0 : entry.success === true;
+  if (passed) return { icon: 'pass', color: 'testing.iconPassed' };
+  if (failed) return { icon: 'error', color: 'testing.iconFailed' };
+  return { icon: 'circle-outline' };
+}
+
+/** "⚠ moderate" / "⚠ high" / "⚠ critical" for the tree description; "" for safe commands (no noise). */
+export function riskText(level: RiskLevel): string {
+  return level === 'safe' ? '' : `⚠ ${level}`;
+}
+
 /** Local midnight of the day containing `now`, and of the day before. */
 export function dayStarts(now: number): { today: number; yesterday: number } {
   const d = new Date(now);

@@ -8,13 +8,14 @@ import { Debouncer, Disposable } from '../lifecycle';
 import type { Notifier } from '../notifier';
 import type { Services } from '../services';
 import {
-  RISK_BADGE,
+  exitIcon,
   commandLabel,
   dayStarts,
   exitStatus,
   exitStatusWords,
   formatDuration,
   relativeTime,
+  riskText,
 } from './historyFormat';
 
 export const HISTORY_VIEW_ID = 'caroHistory.history';
@@ -192,11 +193,13 @@ export class HistoryTreeProvider extends Disposable implements vscode.TreeDataPr
     const item = new vscode.TreeItem(commandLabel(e.command), vscode.TreeItemCollapsibleState.None);
     item.id = `entry:${node.group.key}:${e.id}`;
     const status = exitStatus(e);
-    const bits = [status, relativeTime(e.createdAt, now), this.deviceLabel(e.deviceId)].filter((b) => b !== '');
+    const bits = [status, riskText(e.riskLevel), relativeTime(e.createdAt, now), this.deviceLabel(e.deviceId)].filter(
+      (b) => b !== '',
+    );
     if (e.lowConfidence) bits.push('uncertain');
     item.description = bits.join(' · ');
-    const badge = RISK_BADGE[e.riskLevel];
-    item.iconPath = new vscode.ThemeIcon(badge.icon, new vscode.ThemeColor(badge.color));
+    const icon = exitIcon(e);
+    item.iconPath = new vscode.ThemeIcon(icon.icon, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
     item.contextValue = e.exitCode !== undefined && e.exitCode !== 0 ? 'caroHistory.entry.failed' : 'caroHistory.entry';
     item.accessibilityInformation = {
       label: `${e.command}, ${e.riskLevel} risk, ${exitStatusWords(e)}, ${relativeTime(e.createdAt, now)}, ${this.deviceLabel(e.deviceId)}`,
@@ -210,7 +213,8 @@ export class HistoryTreeProvider extends Disposable implements vscode.TreeDataPr
     const md = new vscode.MarkdownString();
     md.appendCodeblock(e.command, e.shell === 'pwsh' || e.shell === 'powershell' ? 'powershell' : 'shellscript');
     const rows: [string, string | undefined][] = [
-      ['Risk', e.riskLevel + (e.warnings.length > 0 ? ` — ${e.warnings.join('; ')}` : '')],
+      ['Risk', e.riskLevel],
+      ...e.warnings.map((w): [string, string] => ['Warning', w]),
       ['Result', exitStatusWords(e)],
       ['When', `${new Date(e.createdAt).toLocaleString()} (${relativeTime(e.createdAt, now)})`],
       ['Duration', formatDuration(e.durationMs) || undefined],

@@ -21,6 +21,11 @@ export const SETUP_SYNC_COMMAND = 'caroHistory.setupSync';
 export const JOIN_SYNC_COMMAND = 'caroHistory.joinSync';
 
 const STATUS_DEBOUNCE_MS = 150;
+/**
+ * How long a refresh waits for the engine's device list. Offline (or mid-reconnect) the list may not arrive at all; the
+ * status line must still follow the engine like the status bar does, so the last known list is shown meanwhile.
+ */
+const DEVICE_LIST_WAIT_MS = 1_500;
 
 /** Host side of the devices view (sync state, device list, actions). */
 export class DevicesController implements ViewController {
@@ -32,6 +37,9 @@ export class DevicesController implements ViewController {
   private watched: SyncApi | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private historySubscribed = false;
+  private lastDevices: DeviceDto[] = [];
+  private lastDevicesOf: SyncApi | undefined;
+  private pushSeq = 0;
 
   constructor(private readonly services: WebviewServices, private readonly ui: HostUi) {
     this.store.add(this.push);
@@ -55,8 +63,12 @@ export class DevicesController implements ViewController {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
+      const seq = ++this.pushSeq;
       this.state().then(
-        (state) => this.push.fire({ type: 'devices/state', state }),
+        // A slower, older refresh must not overwrite a newer one (its status would be stale).
+        (state) => {
+          if (seq === this.pushSeq) this.push.fire({ type: 'devices/state', state });
+        },
         (e: unknown) => this.services.logger.warn(`devices view: state refresh failed (${e instanceof Error ? e.message : 'unknown'})`),
       );
     }, STATUS_DEBOUNCE_MS);
@@ -72,22 +84,46 @@ export class DevicesController implements ViewController {
       this.store.add(history.onDidChange(() => this.schedulePush()));
     }
     const localCount = (await history.search({}, 0, 1)).total;
-    const status = toSyncStatusDto(sync?.status);
-    const syncEnabled = sync !== undefined && status.state !== 'uninitialised';
     let devices: DeviceDto[] = [];
-    if (sync && syncEnabled) {
-      try {
-        devices = (await sync.devices()).map(toDeviceDto);
-      } catch (e) {
-        this.services.logger.warn(`devices view: device list unavailable (${e instanceof Error ? e.message : 'unknown'})`);
-      }
+    if (sync && toSyncStatusDto(sync.status).state !== 'uninitialised') {
+      devices = await this.deviceList(sync);
       // Command counts from the local (synced) history when the engine does not provide them.
       for (const d of devices) {
         if (d.commandCount === undefined) d.commandCount = (await history.search({ deviceId: d.deviceId }, 0, 1)).total;
       }
       devices.sort((a, b) => Number(b.isCurrent) - Number(a.isCurrent) || b.lastSeen - a.lastSeen);
     }
-    return { syncEnabled, status, devices, thisDevice: me, localCount };
+    // The status is read last, after every await: the view shows what the engine (and the status bar) says now.
+    const status = toSyncStatusDto(sync?.status);
+    const syncEnabled = sync !== undefined && status.state !== 'uninitialised';
+    return { syncEnabled, status, devices: syncEnabled ? devices : [], thisDevice: me, localCount };
+  }
+
+  /** The engine's device list, or the last known one when it does not answer in time (offline) or fails. */
+  private async deviceList(sync: SyncApi): Promise<DeviceDto[]> {
+    const known = this.lastDevicesOf === sync ? this.lastDevices.map((d) => ({ ...d })) : [];
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const list = await Promise.race([
+        sync.devices(),
+        new Promise<undefined>((resolve) => {
+          timer = setTimeout(() => resolve(undefined), DEVICE_LIST_WAIT_MS);
+        }),
+      ]);
+      if (list === undefined) {
+        this.services.logger.trace('devices view: device list not available yet, showing the last known one');
+        return known;
+      }
+      const devices = list.map(toDeviceDto);
+      this.lastDevices = devices.map((d) => ({ ...d }));
+      this.lastDevicesOf = sync;
+      return devices;
+    } catch (e) {
+      this.services.logger.warn(`devices view: device list unavailable (${e instanceof Error ? e.message : 'unknown'})`);
+      return known;
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
   }
 
   async init(): Promise<DevicesInitDto> {

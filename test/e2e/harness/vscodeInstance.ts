@@ -32,6 +32,8 @@ export interface TreeItem {
   description: string;
   ariaLabel: string;
   level: number;
+  /** The row's codicon (e.g. "pass", "error", "circle-outline"), "" when it has none. */
+  icon: string;
 }
 
 const DEFAULT_SETTINGS: Record<string, unknown> = {
@@ -49,6 +51,8 @@ const DEFAULT_SETTINGS: Record<string, unknown> = {
   'security.workspace.trust.enabled': false,
   'chat.disableAIFeatures': true,
   'terminal.integrated.defaultProfile.linux': 'bash',
+  // zsh for the scenarios whose result depends on the shell (bash's integration drops a leading space).
+  'terminal.integrated.profiles.linux': { zsh: { path: 'zsh' } },
   'terminal.integrated.shellIntegration.enabled': true,
   // The DOM renderer keeps the terminal text in the page, where readTerminal() can see it.
   'terminal.integrated.gpuAcceleration': 'off',
@@ -129,6 +133,8 @@ export class VsCodeInstance {
         '',
       ].join('\n'),
     );
+
+    writeFileSync(d('home/.zshrc'), ["PS1='%~ $ '", 'HISTFILE=/dev/null', 'unsetopt BEEP', ''].join('\n'));
 
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -327,11 +333,26 @@ export class VsCodeInstance {
     return this.page.locator('.quick-input-widget .quick-input-box input');
   }
 
-  /** Opens a new integrated terminal (bash) and waits until its prompt is visible. */
-  async newTerminal(): Promise<void> {
-    await this.runCommand('Terminal: Create New Terminal');
+  /**
+   * Opens a new integrated terminal and waits until its prompt is visible: the default profile (bash), or the named
+   * terminal profile (e.g. "zsh", picked from "Create New Terminal (With Profile)").
+   */
+  async newTerminal(profile?: string): Promise<void> {
+    if (profile) {
+      await this.runCommand('Create New Terminal (With Profile)');
+      // The profile picker lists configured profiles first ("zsh  zsh"), then detected ones ("zsh (2) /usr/bin/zsh"):
+      // filter by the name and take the first row.
+      await this.quickInput().fill(profile);
+      const first = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first();
+      await waitFor(`the "${profile}" profile to be listed first`, async () =>
+        ((await first.locator('.label-name').textContent().catch(() => null)) ?? '').trim().startsWith(profile),
+      );
+      await this.page.keyboard.press('Enter');
+    } else {
+      await this.runCommand('Terminal: Create New Terminal');
+    }
     await this.page.locator('.terminal-wrapper.active .xterm').waitFor({ state: 'visible', timeout: 20_000 });
-    await waitFor('the bash prompt', async () => /\$\s*$/m.test(await this.readTerminal()), {
+    await waitFor('the shell prompt', async () => /\$\s*$/m.test(await this.readTerminal()), {
       timeoutMs: 20_000,
       describe: () => this.readTerminal(),
     });
@@ -424,6 +445,7 @@ export class VsCodeInstance {
           description: (r.querySelector('.label-description')?.textContent ?? '').trim(),
           ariaLabel: (r.getAttribute('aria-label') ?? '').trim(),
           level: Number(r.getAttribute('aria-level') ?? '0'),
+          icon: /(?:^|\s)codicon-([\w-]+)/.exec(r.querySelector('.custom-view-tree-node-item-icon')?.className ?? '')?.[1] ?? '',
         })),
       )
       .catch(() => []);
