@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Debian packages the real-VS-Code runtime needs: headless Chromium for the e2e suite and the headers code-server's
+# Debian packages the real-VS-Code runtime needs: headless Chromium (and zsh) for the e2e suite and the headers code-server's
 # native modules build against. Idempotent and fast when everything is present (dpkg -s only, no apt-get).
 # As root it installs what is missing; otherwise it prints the exact command to run and exits 1.
 set -euo pipefail
 
-PACKAGES=(chromium libkrb5-dev libxkbfile-dev libsecret-1-dev pkg-config build-essential python3)
+# zsh: the e2e suite checks leading-space commands in a zsh terminal (bash's integration can drop the space).
+PACKAGES=(chromium zsh libkrb5-dev libxkbfile-dev libsecret-1-dev pkg-config build-essential python3)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -47,6 +47,19 @@ describe('e2e 4: history panel', function () {
     panel = await vs.webviewFrame('[role=grid][aria-label="Command history"]');
     const rows = await waitForRows('all three commands in the panel', (r) => COMMANDS.every((c) => r.includes(c)));
     assert.equal(rows.filter((r) => r.startsWith('echo caro-panel-')).length, 3);
+    // The Exit cell shows a check for success, drawn with the codicon font (a blank cell if the font did not load).
+    const exitCell = panel.locator('[role=grid] [role=row]:not(.header)', { hasText: 'echo caro-panel-one' }).locator('.cell.exit');
+    assert.equal(await exitCell.locator('.codicon-pass').count(), 1, 'a check icon in the Exit cell');
+    assert.equal((await exitCell.innerText()).trim(), 'succeeded', 'screen readers hear "succeeded"');
+    const glyph = await exitCell.locator('.codicon-pass').evaluate(async (el) => {
+      const doc = (globalThis as unknown as { document: { fonts: { ready: Promise<unknown>; check(f: string, t: string): boolean } } }).document;
+      await doc.fonts.ready;
+      const before = (globalThis as unknown as { getComputedStyle(e: unknown, p: string): { content: string; fontFamily: string; color: string } }).getComputedStyle(el, '::before');
+      return { content: before.content, font: before.fontFamily, loaded: doc.fonts.check('16px codicon', before.content.replace(/"/g, '')), color: before.color };
+    });
+    assert.notEqual(glyph.content, 'none', 'the check glyph is set');
+    assert.match(glyph.font, /codicon/);
+    assert.equal(glyph.loaded, true, `the codicon font is loaded (${JSON.stringify(glyph)})`);
     await vs.screenshot('history-panel');
   });
 
