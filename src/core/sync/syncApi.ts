@@ -26,6 +26,8 @@ export interface SyncStatus {
 export interface SyncApi {
   readonly status: SyncStatus;
   readonly onDidChangeStatus: Event<SyncStatus>;
+  /** Fired when the synced device list changes, e.g. another device renamed itself. */
+  readonly onDidChangeDevices?: Event<void>;
   /** Creates a new identity; returns the phrase to show once (then kept in the vault). */
   init(): Promise<{ phrase: string }>;
   /** Verifies the phrase against the relay before storing anything (decision 6). */

@@ -164,6 +164,7 @@ export class SyncEngine implements SyncApi {
   private readonly clock: Clock;
   private readonly timers: SyncTimers;
   private readonly statusEmitter = new Emitter<SyncStatus>();
+  private readonly devicesEmitter = new Emitter<void>();
   private readonly prefsEmitter = new Emitter<SyncedPreferences>();
   private readonly warnings = new Emitter<string>();
   private currentStatus: SyncStatus = { state: 'uninitialised', pendingUp: 0, pendingDown: 0 };
@@ -184,6 +185,8 @@ export class SyncEngine implements SyncApi {
   readonly deviceId: string;
 
   readonly onDidChangeStatus: Event<SyncStatus> = this.statusEmitter.event;
+  /** The synced device list changed (a device joined, was renamed or removed, or synced). */
+  readonly onDidChangeDevices: Event<void> = this.devicesEmitter.event;
   /** Fired when synced preferences from another device win (decision 12): the host writes them to its settings. */
   readonly onDidChangePreferences: Event<SyncedPreferences> = this.prefsEmitter.event;
   /** Plain-language warnings (skipped batches, newer schema, …), already free of secrets. */
@@ -557,6 +560,7 @@ export class SyncEngine implements SyncApi {
       conn.handles.devices.subscribe((map) => {
         conn.handles.devices = map;
         this.schedulePull();
+        this.devicesEmitter.fire();
       }),
     );
   }
@@ -1284,6 +1288,7 @@ export class SyncEngine implements SyncApi {
     this.historySub.dispose();
     await this.exclusive(() => this.disconnect()).catch(() => undefined);
     this.statusEmitter.dispose();
+    this.devicesEmitter.dispose();
     this.prefsEmitter.dispose();
     this.warnings.dispose();
   }

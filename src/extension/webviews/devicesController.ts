@@ -53,7 +53,8 @@ export class DevicesController implements ViewController {
     const sync = this.services.sync();
     if (sync !== this.watched) {
       this.syncSub?.dispose();
-      this.syncSub = sync?.onDidChangeStatus(() => this.schedulePush());
+      const subs = sync ? [sync.onDidChangeStatus(() => this.schedulePush()), sync.onDidChangeDevices?.(() => this.schedulePush())] : [];
+      this.syncSub = sync ? { dispose: () => subs.forEach((d) => d?.dispose()) } : undefined;
       this.watched = sync;
     }
     return sync;
