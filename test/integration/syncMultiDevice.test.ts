@@ -173,9 +173,13 @@ describe('sync: multi-device (real relay on loopback, real stores on disk)', fun
     await recordCommands(c, ['from c']);
     await converged([a, b, c], 1);
 
+    let cDeviceEvents = 0;
+    const sub = c.engine.onDidChangeDevices(() => cDeviceEvents++);
     await a.engine.renameDevice(b.deviceId, '  Work   laptop ');
     await waitFor(() => b.engine.status.deviceName === 'Work laptop', 'B learns its new name');
-    assert.ok((await c.engine.devices()).some((d) => d.deviceId === b.deviceId && d.name === 'Work laptop'));
+    // C's views refresh on onDidChangeDevices: it must fire for a rename made elsewhere.
+    await waitFor(async () => cDeviceEvents > 0 && (await c.engine.devices()).some((d) => d.deviceId === b.deviceId && d.name === 'Work laptop'), 'C is told about the rename');
+    sub.dispose();
     await assert.rejects(a.engine.renameDevice(b.deviceId, ''), (e) => isCaroError(e, 'invalidInput'));
     await assert.rejects(a.engine.removeDevice(a.deviceId), (e) => isCaroError(e, 'invalidInput'));
 
