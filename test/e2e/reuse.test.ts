@@ -94,6 +94,11 @@ describe('e2e 3: reuse commands from history', function () {
   });
 
   it('a critical-risk command asks for confirmation before Run; Cancel runs nothing, confirming runs it', async function () {
+    // The row's icon is its exit status (the guard function returned 1); the risk is text in the description.
+    const row = (await vs.treeItems()).find((i) => i.label === CRITICAL);
+    assert.ok(row);
+    assert.equal(row.icon, 'error');
+    assert.match(row.description, /^✗ exit 1 · ⚠ critical · /);
     const before = vs.state()?.capturedCount ?? 0;
     await vs.treeRowAction(CRITICAL, 'Run Command in Terminal');
     const text = await waitFor('the confirmation dialog', () => vs.dialogText());

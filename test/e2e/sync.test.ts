@@ -117,11 +117,16 @@ describe('e2e 5+6: sync across two VS Code instances, relay faults, reload', fun
     const port = relay.port;
     await relay.stop();
     await statusIs(a, /Caro: offline/);
+    // The devices view follows the same engine status as the status bar.
+    const devicesA = await devicesFrame(a);
+    const stateLine = () => devicesA.locator('.state-line').innerText().catch(() => '');
+    await waitFor('A\'s devices view to say offline', async () => /Offline/.test(await stateLine()), { describe: stateLine });
     await a.screenshot('offline');
     await run(a, 'echo caro-offline-1');
     await run(a, 'echo caro-offline-2');
     relay = await startRelay({ port, dataDir: relayDir });
     await statusIs(a, /Caro: synced/, 120_000);
+    await waitFor('A\'s devices view to say synced', async () => /^Synced/.test((await stateLine()).trim()), { describe: stateLine });
     const l = await waitForTree(b, 'the offline commands', (x) => x.includes('echo caro-offline-1') && x.includes('echo caro-offline-2'), 120_000);
     for (const c of ['echo caro-offline-1', 'echo caro-offline-2', 'echo caro-sync-live']) {
       assert.equal(l.filter((x) => x === c).length, 1, `"${c}" exactly once on B`);
