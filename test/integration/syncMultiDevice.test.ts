@@ -196,6 +196,21 @@ describe('sync: multi-device (real relay on loopback, real stores on disk)', fun
     assert.match(c2.engine.status.lastError?.message ?? '', /removed from sync/);
   });
 
+  it('a device that turned sync off can join again with the phrase and syncs both ways', async () => {
+    const a = await device('A');
+    const { phrase } = await a.engine.init();
+    const b = await device('B');
+    await b.engine.join(phrase);
+    await b.engine.leave();
+    assert.equal(b.engine.status.state, 'uninitialised');
+    await recordCommands(a, ['while b was away']);
+    await b.engine.join(phrase);
+    await recordCommands(b, ['b is back']);
+    await converged([a, b], 2);
+    assert.equal(b.engine.status.state, 'online', 'B is not treated as removed after re-joining');
+    assert.ok((await a.engine.devices()).some((d) => d.deviceId === b.deviceId), 'A lists B again');
+  });
+
   it('reset wipes the synced history everywhere and unlinks every device; local history stays', async () => {
     const a = await device('A');
     await recordCommands(a, ['before reset']);

@@ -1097,6 +1097,10 @@ export class SyncEngine implements SyncApi {
       this.state.clearIdentityState();
       const before = (await this.opts.history.search({}, 0, 0)).total;
       await this.adopt(identity, check.phrase, conn);
+      // Joining with the phrase is an explicit choice: a device that left (or was removed) earlier is welcome back.
+      if (getNumber(conn.handles.devices, `removed:${this.deviceId}`) !== undefined) {
+        deleteKey(conn.handles.devices, `removed:${this.deviceId}`);
+      }
       await this.opts.history.enqueueAllForUpload();
       await this.exchange();
       const after = (await this.opts.history.search({}, 0, 0)).total;
