@@ -3,21 +3,11 @@ import type { Browser } from 'playwright-core';
 import { CaroError } from '../../src/core/model/errors';
 import { DevicesController } from '../../src/extension/webviews/devicesController';
 import { type OpenedView, ScriptedUi, launchChromium, openView, recordingServices } from './webviewHarness/harness';
+import { until } from './webviewHarness/until';
 import { MemoryHistory } from './webviewHarness/memoryHistory';
 import { DEVICES, sampleEntries } from './webviewHarness/sampleHistory';
 import { ScriptedSync } from './webviewHarness/scriptedSync';
 import type { ThemeName } from './webviewHarness/themes';
-
-async function until<T>(what: string, read: () => Promise<T>, check: (v: T) => boolean, timeoutMs = 8_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: T = await read();
-  while (!check(last)) {
-    if (Date.now() > end) assert.fail(`${what}: last value ${JSON.stringify(last)?.slice(0, 300)}`);
-    await new Promise((r) => setTimeout(r, 50));
-    last = await read();
-  }
-  return last;
-}
 
 function onlineSync(): ScriptedSync {
   const now = Date.now();
@@ -155,8 +145,12 @@ describe('devices view in Chromium (webview harness)', function () {
     /** An engine whose device list stops answering once it goes offline (a pull that never completes). */
     class StallingSync extends ScriptedSync {
       stalled = false;
+      deviceCalls = 0;
       override async devices() {
-        if (this.stalled) return new Promise<never>(() => undefined);
+        if (this.stalled) {
+          this.deviceCalls++;
+          return new Promise<never>(() => undefined);
+        }
         return super.devices();
       }
     }
@@ -167,7 +161,15 @@ describe('devices view in Chromium (webview harness)', function () {
       await until('synced', () => text(view), (t) => t.includes('Synced') && t.includes('MacBook Pro'));
       sync.stalled = true;
       sync.setStatus({ state: 'offline', lastError: { message: "Can't reach the sync server." }, pendingUp: 2 });
-      const t = await until('offline pushed although devices() never answers', () => text(view), (x) => x.includes('Offline'));
+      // Offline, the engine keeps reporting (reconnect attempts, device events): the view must not starve.
+      const retries = setInterval(() => sync.setStatus({}), 100);
+      let t: string;
+      try {
+        t = await until('offline pushed although devices() never answers', () => text(view), (x) => x.includes('Offline'));
+      } finally {
+        clearInterval(retries);
+      }
+      assert.ok(sync.deviceCalls <= 2, `the stalled device list is not requested again and again (${sync.deviceCalls})`);
       assert.doesNotMatch(t, /Synced/);
       assert.match(t, /2 to send/);
       assert.match(t, /MacBook Pro/, 'the last known device list stays');

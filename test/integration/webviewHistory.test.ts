@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import { CaroError } from '../../src/core/model/errors';
 import { HistoryController } from '../../src/extension/webviews/historyController';
 import { type OpenedView, ScriptedUi, launchChromium, openView, recordingServices } from './webviewHarness/harness';
+import { until } from './webviewHarness/until';
 import { MemoryHistory } from './webviewHarness/memoryHistory';
 import { DEVICES, sampleEntries } from './webviewHarness/sampleHistory';
 import { ScriptedSync } from './webviewHarness/scriptedSync';
@@ -31,18 +32,6 @@ async function rowIds(view: OpenedView): Promise<string[]> {
 
 async function visibleCommands(view: OpenedView): Promise<string[]> {
   return view.page.locator('.rows > .row[data-id] .cmd-text').allTextContents();
-}
-
-/** Polls until `check` holds (UI updates are asynchronous); fails with `what` and the last value seen. */
-async function until<T>(what: string, read: () => Promise<T>, check: (v: T) => boolean, timeoutMs = 8_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: T = await read();
-  while (!check(last)) {
-    if (Date.now() > end) assert.fail(`${what}: last value ${JSON.stringify(last)?.slice(0, 300)}`);
-    await new Promise((r) => setTimeout(r, 50));
-    last = await read();
-  }
-  return last;
 }
 
 const status = (view: OpenedView): Promise<string> => view.page.locator('.statusline').innerText();

@@ -9,17 +9,7 @@ import { DEFAULT_SETTINGS } from '../../src/core/settings/settings';
 import { MemoryLogger } from '../../src/core/util/logger';
 import { HistoryController } from '../../src/extension/webviews/historyController';
 import { ScriptedUi, launchChromium, openView, recordingServices } from './webviewHarness/harness';
-
-async function until<T>(what: string, read: () => Promise<T>, check: (v: T) => boolean, timeoutMs = 8_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: T = await read();
-  while (!check(last)) {
-    if (Date.now() > end) assert.fail(`${what}: last value ${JSON.stringify(last)?.slice(0, 300)}`);
-    await new Promise((r) => setTimeout(r, 50));
-    last = await read();
-  }
-  return last;
-}
+import { until } from './webviewHarness/until';
 
 const SECRET = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
 
