@@ -17,6 +17,7 @@ import { INSERT_SQL, encodeEntry } from '../../src/core/history/historyRecordCod
 import type { CapturedCommand, HistoryEntry } from '../../src/core/model/entry';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/core/settings/settings';
 import { silentLogger } from '../../src/core/util/logger';
+import { seededRandom } from '../../test/fixtures/seededRandom';
 
 const args = process.argv.slice(2);
 const arg = (name: string, def: string): string => {
@@ -27,16 +28,6 @@ const SETTINGS: Settings = { ...DEFAULT_SETTINGS, maxCommands: 1_000_000, retent
 
 // ---------------------------------------------------------------------------------------------- corpus
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ['app', 'api', 'web', 'core', 'auth', 'billing', 'search', 'infra', 'docs', 'cli', 'worker', 'db', 'cache'];
 const TEMPLATES: ((r: () => number, w: () => string, n: () => number) => string)[] = [
@@ -73,7 +64,7 @@ const TEMPLATES: ((r: () => number, w: () => string, n: () => number) => string)
 ];
 
 function makeCorpus(count: number, seed: number, now: number): CapturedCommand[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const w = (): string => WORDS[Math.floor(r() * WORDS.length)] as string;
   const n = (): number => Math.floor(r() * 100);
   const span = 300 * 86_400_000;

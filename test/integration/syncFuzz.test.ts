@@ -15,21 +15,11 @@ import {
   waitFor,
   type TestDevice,
 } from './helpers/syncDevices';
+import { seededRandom } from '../fixtures/seededRandom';
 
 const SEEDS = Number(process.env.CARO_SYNC_FUZZ_SEEDS ?? 50);
 const FROM = Number(process.env.CARO_SYNC_FUZZ_FROM ?? 1);
 
-/** mulberry32: small, seedable, good enough to pick operations. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe(`sync: randomised multi-device fuzz (${SEEDS} seeds)`, function () {
   this.timeout(0);
@@ -83,7 +73,7 @@ describe(`sync: randomised multi-device fuzz (${SEEDS} seeds)`, function () {
 
   for (let seed = FROM; seed < FROM + SEEDS; seed++) {
     it(`seed ${seed}`, async () => {
-      const rnd = prng(seed * 7919);
+      const rnd = seededRandom(seed * 7919);
       const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
       const ops = 4 + Math.floor(rnd() * 8);
       for (let i = 0; i < ops; i++) {

@@ -20,7 +20,8 @@ import {
 import { FieldCipher } from '../../src/core/crypto/fieldCipher';
 import { SecretKey } from '../../src/core/crypto/secretKey';
 import { isCaroError } from '../../src/core/model/errors';
-import { type BlobFrozenFixture, fromHex, hex, loadCryptoFixture, seededRandom } from '../fixtures/crypto/cryptoFixtures';
+import { type BlobFrozenFixture, fromHex, hex, loadCryptoFixture } from '../fixtures/crypto/cryptoFixtures';
+import { seededRandom } from '../fixtures/seededRandom';
 
 const frozen = loadCryptoFixture<BlobFrozenFixture>('blobFrozen.json');
 const frozenKey = SecretKey.fromBytes(fromHex(frozen.keyHex));
