@@ -1,3 +1,4 @@
+import type { DeviceInfo } from '../../core/model/entry';
 import { CaroError } from '../../core/model/errors';
 import type {
   DevicesInitDto,
@@ -39,7 +40,10 @@ export class DevicesController implements ViewController {
   private historySubscribed = false;
   private lastDevices: DeviceDto[] = [];
   private lastDevicesOf: SyncApi | undefined;
-  private pushSeq = 0;
+  private refreshing = false;
+  private dirty = false;
+  /** The engine's device list request still under way (offline it may never answer): reused, not repeated. */
+  private devicesRequest: { sync: SyncApi; list: Promise<DeviceInfo[]> } | undefined;
 
   constructor(private readonly services: WebviewServices, private readonly ui: HostUi) {
     this.store.add(this.push);
@@ -64,15 +68,32 @@ export class DevicesController implements ViewController {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      const seq = ++this.pushSeq;
-      this.state().then(
-        // A slower, older refresh must not overwrite a newer one (its status would be stale).
-        (state) => {
-          if (seq === this.pushSeq) this.push.fire({ type: 'devices/state', state });
-        },
-        (e: unknown) => this.services.logger.warn(`devices view: state refresh failed (${e instanceof Error ? e.message : 'unknown'})`),
-      );
+      void this.refresh();
     }, STATUS_DEBOUNCE_MS);
+  }
+
+  /**
+   * One refresh at a time, in order; a change that arrives meanwhile runs one more refresh afterwards. (Dropping a
+   * slow refresh in favour of a newer one would starve the view while events keep coming, e.g. offline retries.)
+   */
+  private async refresh(): Promise<void> {
+    if (this.refreshing) {
+      this.dirty = true;
+      return;
+    }
+    this.refreshing = true;
+    try {
+      do {
+        this.dirty = false;
+        try {
+          this.push.fire({ type: 'devices/state', state: await this.state() });
+        } catch (e) {
+          this.services.logger.warn(`devices view: state refresh failed (${e instanceof Error ? e.message : 'unknown'})`);
+        }
+      } while (this.dirty);
+    } finally {
+      this.refreshing = false;
+    }
   }
 
   async state(): Promise<DevicesStateDto> {
@@ -105,8 +126,18 @@ export class DevicesController implements ViewController {
     const known = this.lastDevicesOf === sync ? this.lastDevices.map((d) => ({ ...d })) : [];
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
+      let request = this.devicesRequest;
+      if (request?.sync !== sync) {
+        const pending = { sync, list: sync.devices() };
+        const done = () => {
+          if (this.devicesRequest === pending) this.devicesRequest = undefined;
+        };
+        pending.list.then(done, done);
+        this.devicesRequest = pending;
+        request = pending;
+      }
       const list = await Promise.race([
-        sync.devices(),
+        request.list,
         new Promise<undefined>((resolve) => {
           timer = setTimeout(() => resolve(undefined), DEVICE_LIST_WAIT_MS);
         }),
