@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { connect } from 'node:net';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureRuntime, runtimeEnv } from './vscodeRuntime.mjs';
+import { ensureRuntime, pidAlive, runtimeEnv } from './vscodeRuntime.mjs';
 import { packageVsix } from './package.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -113,14 +113,6 @@ function ancestorPids(levels) {
   return out;
 }
 
-function pidAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return e.code === 'EPERM';
-  }
-}
 
 const DEMO_README = `# Caro History demo workspace
 

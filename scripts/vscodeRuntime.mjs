@@ -135,7 +135,8 @@ async function withLock(dir, fn) {
   }
 }
 
-function pidAlive(pid) {
+/** True while process `pid` exists (EPERM: it exists but belongs to someone else). */
+export function pidAlive(pid) {
   try {
     process.kill(pid, 0);
     return true;
