@@ -15,9 +15,22 @@ if (!scripts[task]) {
   process.exit(2);
 }
 
+/**
+ * Native dev dependencies (better-sqlite3, the benchmarks' baseline) build with node-gyp, which downloads Node's
+ * headers unless told where they are: with no ~/.npmrc (a fresh HOME) and no internet that fails. The running Node
+ * usually ships them (`<prefix>/include/node`), so point npm at them unless the user already chose.
+ */
+function installEnv() {
+  const env = { ...process.env };
+  const prefix = dirname(dirname(process.execPath));
+  const chosen = Object.keys(env).some((k) => k.toLowerCase() === 'npm_config_nodedir');
+  if (!chosen && existsSync(join(prefix, 'include', 'node', 'node.h'))) env.npm_config_nodedir = prefix;
+  return env;
+}
+
 if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
   console.log('node_modules is missing: running npm ci (once)…');
-  const code = await runForwardingSignals('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root });
+  const code = await runForwardingSignals('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, env: installEnv() });
   if (code !== 0) {
     console.error(`npm ci failed (exit ${code}). Check the npm registry is reachable (\`npm ping\`), then run this again.`);
     process.exit(code);
