@@ -203,6 +203,8 @@ export class SyncEngine implements SyncApi {
     const stored = this.state.get('deviceId');
     this.deviceId = opts.deviceId ?? stored ?? randomUUID();
     if (stored !== this.deviceId) this.state.set('deviceId', this.deviceId);
+    const rejectedRecords = this.state.getNumber('rejectedRecords');
+    if (rejectedRecords) this.currentStatus = { ...this.currentStatus, rejectedRecords };
     routeJazzLogs(opts.logger);
     this.historySub = opts.history.onDidChange((change) => {
       if (change.origin === 'local' && this.identity) this.scheduleFlush();
@@ -762,6 +764,9 @@ export class SyncEngine implements SyncApi {
     // Newest first, so a new device has recent history at once.
     pending.sort((a, b) => b.madeAt - a.madeAt || b.index - a.index);
     const records: HistoryEntry[] = [];
+    const known = this.knownRecordDevices(conn);
+    let rejected = 0;
+    const problems = new Set<string>();
     for (const p of pending) {
       const decoded = decodeBatch(conn.identity.commandKey, p.deviceId, p.value);
       if (!decoded.ok) {
@@ -778,9 +783,19 @@ export class SyncEngine implements SyncApi {
         );
       }
       if (decoded.invalidRecords > 0) {
-        this.warn(`invalid ${p.feedId} ${p.index}`, `Skipped ${decoded.invalidRecords} damaged synced record(s).`);
+        rejected += decoded.invalidRecords;
+        problems.add('damaged record');
       }
-      for (const r of decoded.records) records.push(r);
+      for (const r of decoded.records) {
+        // A record names the device that ran it: that must be the log it came from, or a device of this account
+        // (a device re-uploads everything it holds when it joins or rotates the key). A deletion may come from any.
+        if (r.deletedAt === undefined && r.deviceId !== p.deviceId && !known.has(r.deviceId)) {
+          rejected++;
+          problems.add('names a device that is not part of this synced history');
+          continue;
+        }
+        records.push(r);
+      }
     }
     records.sort((a, b) => b.createdAt - a.createdAt);
     const recentFrom = this.clock.now() - (this.opts.recentWindowDays ?? 7) * DAY_MS;
@@ -790,7 +805,9 @@ export class SyncEngine implements SyncApi {
     const chunkSize = this.opts.applyChunkSize ?? APPLY_CHUNK;
     for (let i = 0; i < records.length; i += chunkSize) {
       const chunk = records.slice(i, i + chunkSize);
-      await this.opts.history.applyRemote(chunk);
+      const applied = await this.opts.history.applyRemote(chunk);
+      rejected += applied.rejected;
+      for (const reason of applied.problems ?? []) problems.add(reason);
       remaining -= chunk.length;
       const last = chunk[chunk.length - 1];
       if (!recentDone && remaining > 0 && last && last.createdAt < recentFrom) {
@@ -803,7 +820,27 @@ export class SyncEngine implements SyncApi {
     this.state.saveCursors(ends);
     const now = this.clock.now();
     this.state.set('lastSyncAt', now);
+    if (rejected > 0) this.countRejected(rejected, [...problems]);
     this.setStatus({ pendingDown: 0, backfilling: undefined, lastSyncAt: now });
+  }
+
+  /** Bad synced records are skipped, counted (status + sync state) and logged, one line per download. */
+  private countRejected(n: number, problems: string[]): void {
+    const total = (this.state.getNumber('rejectedRecords') ?? 0) + n;
+    this.state.set('rejectedRecords', total);
+    this.setStatus({ rejectedRecords: total });
+    const message =
+      `Skipped ${n} synced record(s) that failed the checks (${problems.slice(0, 3).join('; ')}). ` +
+      'Nothing local was changed. If this repeats, update Caro History on your other devices.';
+    if (this.warnedOnce.has('rejected-records')) this.opts.logger.warn(`sync: ${message}`);
+    else this.warn('rejected-records', message);
+  }
+
+  /** Every device id this synced history knows: device records, their markers and device logs. */
+  private knownRecordDevices(conn: Connection): Set<string> {
+    const ids = new Set<string>([this.deviceId, ...mapKeys(conn.handles.commandHistory)]);
+    for (const key of mapKeys(conn.handles.devices)) ids.add(key.replace(/^(?:seen|removed):/, ''));
+    return ids;
   }
 
   /** True when this node holds at least every transaction the relay reported for the CoValue. */
