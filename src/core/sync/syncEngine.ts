@@ -1239,7 +1239,8 @@ export class SyncEngine implements SyncApi {
       });
     }
     this.stopped = false;
-    if (!this.conn) this.connectInBackground();
+    // An unrelated setting changing while the retry loop waits must not add an attempt of its own.
+    if (!this.conn && this.retryTimer === undefined) this.connectInBackground();
   }
 
   async syncNow(): Promise<void> {
