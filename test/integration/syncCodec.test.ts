@@ -67,7 +67,7 @@ describe('sync: batch codec, backoff, URLs, identity storage', () => {
     const r = readRecord({ id: 'a', deviceId: 'd', createdAt: 1, command: 'ls', future: { x: 1 }, riskLevel: 'weird' });
     assert.ok(r);
     assert.equal((r as unknown as Record<string, unknown>).future, undefined);
-    assert.equal(r.riskLevel, 'safe');
+    assert.equal(r.riskLevel, 'moderate', 'a risk level this version does not know fails closed (as the local store reads it)');
     assert.equal(r.updatedAt, 1);
     assert.equal(readRecord({ id: 'a', deviceId: 'd', command: 'ls' }), undefined, 'no createdAt');
     assert.equal(readRecord({ id: 'a', deviceId: 'd', createdAt: 1 }), undefined, 'neither command nor tombstone');

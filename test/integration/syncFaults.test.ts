@@ -128,7 +128,7 @@ describe('sync: faults (separate processes, real relay)', function () {
         if (typeof h !== 'number') clearTimeout(h as NodeJS.Timeout);
       },
     };
-    const a = await openDevice('OA', r.url, { clock, engine: { timers, connectTimeoutMs: 1500 } });
+    const a = await openDevice('OA', r.url, { clock, engine: { timers, connectTimeoutMs: 1500, random: () => 0 } });
     const b = await openDevice('OB', r.url, { clock });
     dirs.push(a.dir, b.dir);
     try {

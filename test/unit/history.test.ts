@@ -576,19 +576,20 @@ describe('history sync port', () => {
     h.onDidChange((c) => events.push(c));
     const a = remoteEntry('a', 'make build', T0 - 10);
     const b = remoteEntry('b', 'make test', T0 - 9);
-    assert.deepEqual(await h.applyRemote([a, b]), { inserted: 2, deleted: 0, skipped: 0 });
-    assert.deepEqual(await h.applyRemote([a, b]), { inserted: 0, deleted: 0, skipped: 2 });
+    assert.deepEqual(await h.applyRemote([a, b]), { inserted: 2, deleted: 0, skipped: 0, rejected: 0 });
+    assert.deepEqual(await h.applyRemote([a, b]), { inserted: 0, deleted: 0, skipped: 2, rejected: 0 });
     // delete after create
-    assert.deepEqual(await h.applyRemote([{ ...a, command: '', deletedAt: T0 }]), { inserted: 0, deleted: 1, skipped: 0 });
+    assert.deepEqual(await h.applyRemote([{ ...a, command: '', deletedAt: T0 }]), { inserted: 0, deleted: 1, skipped: 0, rejected: 0 });
     // tombstone first, create later: stays deleted
-    assert.deepEqual(await h.applyRemote([remoteEntry('c', '', T0 - 8, { deletedAt: T0 })]), { inserted: 0, deleted: 1, skipped: 0 });
-    assert.deepEqual(await h.applyRemote([remoteEntry('c', 'late create', T0 - 8)]), { inserted: 0, deleted: 0, skipped: 1 });
+    assert.deepEqual(await h.applyRemote([remoteEntry('c', '', T0 - 8, { deletedAt: T0 })]), { inserted: 0, deleted: 1, skipped: 0, rejected: 0 });
+    assert.deepEqual(await h.applyRemote([remoteEntry('c', 'late create', T0 - 8)]), { inserted: 0, deleted: 0, skipped: 1, rejected: 0 });
     assert.deepEqual((await h.latest(10)).map((e) => e.id), ['b']);
     assert.equal((await h.latest(1))[0]?.syncedAt, T0);
     assert.equal(await h.pendingCount(), 0, 'remote changes are not queued');
     assert.equal(events[0]?.origin, 'remote');
-    // unusable records are skipped, not fatal
-    assert.deepEqual(await h.applyRemote([{ id: '' } as HistoryEntry]), { inserted: 0, deleted: 0, skipped: 1 });
+    // unusable records are rejected (counted), not fatal
+    const bad = await h.applyRemote([{ id: '' } as HistoryEntry]);
+    assert.deepEqual([bad.inserted, bad.deleted, bad.skipped, bad.rejected], [0, 0, 0, 1]);
   });
 });
 

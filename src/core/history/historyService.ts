@@ -35,7 +35,8 @@ import {
   rowsAsJsonSql,
   rowsFromJson,
 } from './historyRecordCodec';
-import type { HistorySyncPort, PendingUpload } from './historySyncPort';
+import type { HistorySyncPort, PendingUpload, RemoteApplyResult } from './historySyncPort';
+import { checkRemoteRecord } from './remoteRecordCheck';
 import { type IndexItem, SearchIndex, riskRankOf } from './searchIndex';
 
 export interface OpenHistoryOptions {
@@ -824,46 +825,65 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
     return this.db.get<{ n: number }>(`SELECT count(*) AS n FROM sync_queue WHERE entity_type = '${ENTITY}'`)?.n ?? 0;
   }
 
-  async applyRemote(entries: HistoryEntry[]): Promise<{ inserted: number; deleted: number; skipped: number }> {
+  async applyRemote(entries: readonly unknown[]): Promise<RemoteApplyResult> {
     const now = this.clock.now();
     const s = this.settings();
     const cutoff = now - (Number.isFinite(s.retentionDays) && s.retentionDays > 0 ? s.retentionDays : 90) * DAY_MS;
     let inserted = 0;
     let deleted = 0;
     let skipped = 0;
+    let rejected = 0;
+    const problems: string[] = [];
+    const reject = (reason: string): void => {
+      rejected++;
+      if (problems.length < 5) problems.push(reason);
+    };
     const added: HistoryEntry[] = [];
     const addedRowids: number[] = [];
     const removed: string[] = [];
-    const work = entries.map((raw) => {
-      const e = normaliseRemote(raw);
-      return { e, enc: e && e.deletedAt === undefined ? encodeEntry(this.cipher, { ...e, syncedAt: now }) : undefined };
-    });
+    // Every synced record passes the capture checks; one bad record is counted and skipped, never stops the rest.
+    const work: { e: HistoryEntry; enc: (string | number | null)[] }[] = [];
+    for (const raw of entries) {
+      const checked = checkRemoteRecord(raw, this.pipeline, now);
+      if (!checked.ok) {
+        if (checked.kind === 'excluded') skipped++;
+        else reject(checked.reason);
+        continue;
+      }
+      try {
+        work.push({ e: checked.entry, enc: encodeEntry(this.cipher, { ...checked.entry, syncedAt: now }) });
+      } catch (err) {
+        reject(`it could not be stored (${describe(err)})`);
+      }
+    }
     this.db.transaction(() => {
       for (const { e, enc } of work) {
-        if (!e) {
-          skipped++;
-          continue;
+        try {
+          const existing = this.db.get<{ deleted_at: number | null }>('SELECT deleted_at FROM command_history WHERE id = ?', [e.id]);
+          if (e.deletedAt !== undefined) {
+            if (!existing) {
+              this.db.run(INSERT_SQL, enc);
+              deleted++;
+            } else if (existing.deleted_at === null) {
+              this.db.run(TOMBSTONE_SQL, [e.deletedAt, now, now, e.id]);
+              removed.push(e.id);
+              deleted++;
+            } else skipped++;
+            continue;
+          }
+          if (existing || e.createdAt < cutoff) {
+            skipped++;
+            continue;
+          }
+          this.db.run(INSERT_SQL, enc);
+          added.push({ ...e, syncedAt: now });
+          addedRowids.push(this.db.lastInsertRowid());
+          inserted++;
+        } catch (err) {
+          // The store itself failing (busy, corrupt) stops this chunk, so the sync position is not saved past it.
+          if (isCaroError(err, 'databaseBusy') || isCaroError(err, 'corruptDatabase')) throw err;
+          reject(`it could not be stored (${describe(err)})`);
         }
-        const existing = this.db.get<{ deleted_at: number | null }>('SELECT deleted_at FROM command_history WHERE id = ?', [e.id]);
-        if (e.deletedAt !== undefined) {
-          if (!existing) {
-            this.db.run(INSERT_SQL, encodeEntry(this.cipher, { ...e, syncedAt: now }));
-            deleted++;
-          } else if (existing.deleted_at === null) {
-            this.db.run(TOMBSTONE_SQL, [e.deletedAt, now, now, e.id]);
-            removed.push(e.id);
-            deleted++;
-          } else skipped++;
-          continue;
-        }
-        if (existing || e.createdAt < cutoff || !enc) {
-          skipped++;
-          continue;
-        }
-        this.db.run(INSERT_SQL, enc);
-        added.push({ ...e, syncedAt: now });
-        addedRowids.push(this.db.lastInsertRowid());
-        inserted++;
       }
     });
     for (const id of removed) {
@@ -874,7 +894,7 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
     if (inserted || deleted) {
       this.changeEmitter.fire({ kind: 'synced', ids: [...added.map((e) => e.id), ...removed], origin: 'remote' });
     }
-    return { inserted, deleted, skipped };
+    return { inserted, deleted, skipped, rejected, ...(problems.length ? { problems } : {}) };
   }
 
   close(): void {
@@ -885,25 +905,6 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
     this.decoded.clear();
     this.db.close();
   }
-}
-
-/** A remote record with the shape checked and optional parts defaulted; undefined when it is unusable. */
-function normaliseRemote(e: HistoryEntry): HistoryEntry | undefined {
-  if (!e || typeof e !== 'object' || typeof e.id !== 'string' || e.id === '' || e.id.length > 200) return undefined;
-  if (!Number.isFinite(e.createdAt) || typeof e.deviceId !== 'string') return undefined;
-  if (e.deletedAt !== undefined && !Number.isFinite(e.deletedAt)) return undefined;
-  if (e.deletedAt === undefined && typeof e.command !== 'string') return undefined;
-  return {
-    ...e,
-    command: typeof e.command === 'string' ? e.command : '',
-    prompt: typeof e.prompt === 'string' ? e.prompt : '',
-    tags: Array.isArray(e.tags) ? e.tags.filter((t): t is string => typeof t === 'string') : [],
-    warnings: Array.isArray(e.warnings) ? e.warnings.filter((w): w is string => typeof w === 'string') : [],
-    riskLevel: asRisk(e.riskLevel),
-    executed: e.executed !== false,
-    updatedAt: Number.isFinite(e.updatedAt) ? e.updatedAt : e.createdAt,
-    schemaVersion: Number.isFinite(e.schemaVersion) ? e.schemaVersion : ENTRY_SCHEMA_VERSION,
-  };
 }
 
 function searchText(command: string, prompt: string): string {

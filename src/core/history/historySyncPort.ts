@@ -7,6 +7,17 @@ export interface PendingUpload {
   entry: HistoryEntry;
 }
 
+export interface RemoteApplyResult {
+  inserted: number;
+  deleted: number;
+  /** Already known, older than the retention period, or matching an exclude pattern. */
+  skipped: number;
+  /** Failed the checks (bad id, control characters, over 10 KB, date in the future, …). */
+  rejected: number;
+  /** Up to 5 reasons, free of command text. */
+  problems?: string[];
+}
+
 /**
  * What the sync engine needs from the local history (implemented by HistoryService).
  * Queue rows (`sync_queue`) are written in the same transaction as the history row they describe, and are never
@@ -26,7 +37,8 @@ export interface HistorySyncPort {
   pendingCount(): Promise<number>;
   /**
    * Applies records from other devices. Idempotent by id; a tombstone (`deletedAt`) wins over a live copy whatever the
-   * order of arrival. Nothing applied here is queued for upload.
+   * order of arrival. Nothing applied here is queued for upload. Records are untrusted: each one passes the capture
+   * checks; a bad one is counted in `rejected` (with a plain reason in `problems`, never its text) and skipped.
    */
-  applyRemote(entries: HistoryEntry[]): Promise<{ inserted: number; deleted: number; skipped: number }>;
+  applyRemote(entries: readonly unknown[]): Promise<RemoteApplyResult>;
 }

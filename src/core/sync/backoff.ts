@@ -10,6 +10,16 @@ export function backoffDelay(attempt: number, baseMs = BACKOFF_BASE_MS, capMs = 
   return Math.min(capMs, baseMs * 2 ** exp);
 }
 
+/** Each delay is shortened by up to this fraction at random, so devices that lost the same relay do not retry in step. */
+export const BACKOFF_JITTER = 0.2;
+
+/** {@link backoffDelay} with jitter: between (1 - BACKOFF_JITTER) and 1 times the delay, never over the cap. */
+export function jitteredBackoffDelay(attempt: number, random: () => number = Math.random): number {
+  const r = random();
+  const unit = Number.isFinite(r) ? Math.min(1, Math.max(0, r)) : 0;
+  return Math.round(backoffDelay(attempt) * (1 - BACKOFF_JITTER * unit));
+}
+
 /** Timer port so tests can drive retries without waiting (with a FakeClock). */
 export interface SyncTimers {
   setTimeout(fn: () => void, ms: number): unknown;

@@ -127,7 +127,8 @@ export function readRecord(raw: unknown): HistoryEntry | undefined {
     prompt: str(r.prompt) ?? '',
     tags: strings(r.tags),
     executed: bool(r.executed) ?? true,
-    riskLevel: risk && (RISK_LEVELS as readonly string[]).includes(risk) ? (risk as RiskLevel) : 'safe',
+    // A level this version does not know fails closed (the local store reads it the same way); applyRemote re-classifies.
+    riskLevel: risk && (RISK_LEVELS as readonly string[]).includes(risk) ? (risk as RiskLevel) : 'moderate',
     warnings: strings(r.warnings),
     deviceId,
     createdAt,

@@ -8,7 +8,8 @@ import { CaroError } from '../model/errors';
 export type WebSocketConstructor = AnyWebSocketConstructor;
 export type AnyWebSocket = InstanceType<AnyWebSocketConstructor>;
 
-export const DEFAULT_CONNECT_TIMEOUT_MS = 8000;
+/** Within 5 s of a failure the status says "offline" (a server that accepts but never answers is a failure). */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 4000;
 
 /** Accepts ws:// and wss:// (http(s):// is mapped to ws(s)://). Throws CaroError 'invalidInput' otherwise. */
 export function normaliseRelayUrl(input: string): string {

@@ -20,6 +20,8 @@ export interface SyncStatus {
   relayUrl?: string;
   /** True once the initial "recent first" download finished and older history is still arriving. */
   backfilling?: boolean;
+  /** Synced records skipped because they failed the checks (bad id or text, over 10 KB, unknown device…), in total. */
+  rejectedRecords?: number;
 }
 
 /** Contract between the sync engine and everything that shows or drives it. */

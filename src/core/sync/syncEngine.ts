@@ -20,7 +20,7 @@ import type { Settings } from '../settings/settings';
 import { systemClock, type Clock } from '../util/clock';
 import { Emitter, type Event } from '../util/emitter';
 import type { Logger } from '../util/logger';
-import { backoffDelay, realTimers, type SyncTimers } from './backoff';
+import { jitteredBackoffDelay, realTimers, type SyncTimers } from './backoff';
 import { decodeBatch, encodeBatch, splitIntoBatches } from './batchCodec';
 import {
   getNumber,
@@ -84,6 +84,8 @@ export interface SyncEngineOptions {
   deviceId?: string;
   /** Retry / debounce timers (tests inject fakes). */
   timers?: SyncTimers;
+  /** Random numbers in [0, 1) for the retry jitter (tests pass a fixed one). Default Math.random. */
+  random?: () => number;
   /** New devices apply commands from the last N days first, then the rest ("backfilling"). Default 7. */
   recentWindowDays?: number;
   /** Debounce between a local change and its upload. Default 20 ms (always well under 1 s). */
@@ -173,6 +175,8 @@ export class SyncEngine implements SyncApi {
   private chain: Promise<unknown> = Promise.resolve();
   private retryTimer: unknown;
   private retryAttempt = 0;
+  /** The server address of the current connection or of the attempts under way (normalised). */
+  private targetUrl: string | undefined;
   private flushTimer: unknown;
   private pullTimer: unknown;
   private disposed = false;
@@ -199,6 +203,8 @@ export class SyncEngine implements SyncApi {
     const stored = this.state.get('deviceId');
     this.deviceId = opts.deviceId ?? stored ?? randomUUID();
     if (stored !== this.deviceId) this.state.set('deviceId', this.deviceId);
+    const rejectedRecords = this.state.getNumber('rejectedRecords');
+    if (rejectedRecords) this.currentStatus = { ...this.currentStatus, rejectedRecords };
     routeJazzLogs(opts.logger);
     this.historySub = opts.history.onDidChange((change) => {
       if (change.origin === 'local' && this.identity) this.scheduleFlush();
@@ -220,8 +226,19 @@ export class SyncEngine implements SyncApi {
     next.deviceName = this.deviceName();
     if (this.identity) next.fingerprint = this.identity.fingerprint;
     else delete next.fingerprint;
+    // Only real changes are announced: listeners (status bar, devices view) refresh on every event.
+    if (JSON.stringify(next) === JSON.stringify(this.currentStatus)) return;
+    const previous = this.currentStatus.state;
     this.currentStatus = next;
+    if (next.state !== previous) this.logStateChange(next);
     this.statusEmitter.fire({ ...next });
+  }
+
+  /** One log line per state change (never one per retry); messages are already free of secrets and URL queries. */
+  private logStateChange(s: SyncStatus): void {
+    const why = (s.state === 'offline' || s.state === 'error') && s.lastError ? `: ${s.lastError.message}` : '';
+    const retry = s.state === 'offline' ? ' Retrying after 1, 2, 4 … s, at most every 5 minutes.' : '';
+    this.opts.logger.info(`sync: ${s.state}${why}${retry}`);
   }
 
   private deviceName(): string {
@@ -283,6 +300,15 @@ export class SyncEngine implements SyncApi {
     return normaliseRelayUrl(this.opts.settings().syncServerUrl);
   }
 
+  /** The configured server address, or undefined when it is not a valid one. */
+  private currentUrl(): string | undefined {
+    try {
+      return this.relayUrl();
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Serialises every operation on the Jazz node and the queue. */
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.chain.then(fn, fn);
@@ -295,11 +321,15 @@ export class SyncEngine implements SyncApi {
     this[which] = undefined;
   }
 
+  /**
+   * The engine's one reconnect loop: at most one retry timer is armed, and only a failed attempt (or a lost socket)
+   * arms it. Reads such as the device list never connect (they would re-arm the loop on every status event).
+   */
   private scheduleRetry(): void {
     if (this.disposed || this.stopped || !this.identity || !this.enabled()) return;
     this.clearTimer('retryTimer');
-    const delay = backoffDelay(this.retryAttempt++);
-    this.opts.logger.info(`sync: retrying in ${Math.round(delay / 1000)} s`);
+    const delay = jitteredBackoffDelay(this.retryAttempt++, this.opts.random);
+    this.opts.logger.trace(`sync: retrying in ${Math.round(delay / 1000)} s`);
     this.retryTimer = this.timers.setTimeout(() => {
       this.retryTimer = undefined;
       void this.exclusive(() => this.ensureConnected()).catch(() => undefined);
@@ -377,10 +407,14 @@ export class SyncEngine implements SyncApi {
       this.setStatus({ state: 'error', lastError: errorInfo(e) });
       return;
     }
-    this.setStatus({ state: this.conn ? 'offline' : 'initialising', relayUrl: displayUrl(url) });
+    this.targetUrl = url;
+    // While retrying, the state stays "offline": flipping back to "connecting" on every try is not honest.
+    const retrying = this.conn !== undefined || this.currentStatus.state === 'offline';
+    this.setStatus({ state: retrying ? 'offline' : 'initialising', relayUrl: displayUrl(url) });
     try {
       const ws = await this.openSocket(url);
-      if (this.disposed || this.stopped) {
+      if (this.disposed || this.stopped || this.currentUrl() !== url) {
+        // Stopped, or the server address changed meanwhile: settingsChanged() already queued the next attempt.
         ws.close();
         return;
       }
@@ -399,7 +433,7 @@ export class SyncEngine implements SyncApi {
         this.setStatus({ state: 'offline', lastError: errorInfo(e) });
         this.scheduleRetry();
       } else {
-        this.opts.logger.error('sync: could not connect', e);
+        if (this.currentStatus.state !== 'error') this.opts.logger.error('sync: could not connect', e);
         this.setStatus({ state: 'error', lastError: errorInfo(e) });
         this.scheduleRetry();
       }
@@ -730,6 +764,9 @@ export class SyncEngine implements SyncApi {
     // Newest first, so a new device has recent history at once.
     pending.sort((a, b) => b.madeAt - a.madeAt || b.index - a.index);
     const records: HistoryEntry[] = [];
+    const known = this.knownRecordDevices(conn);
+    let rejected = 0;
+    const problems = new Set<string>();
     for (const p of pending) {
       const decoded = decodeBatch(conn.identity.commandKey, p.deviceId, p.value);
       if (!decoded.ok) {
@@ -746,9 +783,19 @@ export class SyncEngine implements SyncApi {
         );
       }
       if (decoded.invalidRecords > 0) {
-        this.warn(`invalid ${p.feedId} ${p.index}`, `Skipped ${decoded.invalidRecords} damaged synced record(s).`);
+        rejected += decoded.invalidRecords;
+        problems.add('damaged record');
       }
-      for (const r of decoded.records) records.push(r);
+      for (const r of decoded.records) {
+        // A record names the device that ran it: that must be the log it came from, or a device of this account
+        // (a device re-uploads everything it holds when it joins or rotates the key). A deletion may come from any.
+        if (r.deletedAt === undefined && r.deviceId !== p.deviceId && !known.has(r.deviceId)) {
+          rejected++;
+          problems.add('names a device that is not part of this synced history');
+          continue;
+        }
+        records.push(r);
+      }
     }
     records.sort((a, b) => b.createdAt - a.createdAt);
     const recentFrom = this.clock.now() - (this.opts.recentWindowDays ?? 7) * DAY_MS;
@@ -758,7 +805,9 @@ export class SyncEngine implements SyncApi {
     const chunkSize = this.opts.applyChunkSize ?? APPLY_CHUNK;
     for (let i = 0; i < records.length; i += chunkSize) {
       const chunk = records.slice(i, i + chunkSize);
-      await this.opts.history.applyRemote(chunk);
+      const applied = await this.opts.history.applyRemote(chunk);
+      rejected += applied.rejected;
+      for (const reason of applied.problems ?? []) problems.add(reason);
       remaining -= chunk.length;
       const last = chunk[chunk.length - 1];
       if (!recentDone && remaining > 0 && last && last.createdAt < recentFrom) {
@@ -771,7 +820,27 @@ export class SyncEngine implements SyncApi {
     this.state.saveCursors(ends);
     const now = this.clock.now();
     this.state.set('lastSyncAt', now);
+    if (rejected > 0) this.countRejected(rejected, [...problems]);
     this.setStatus({ pendingDown: 0, backfilling: undefined, lastSyncAt: now });
+  }
+
+  /** Bad synced records are skipped, counted (status + sync state) and logged, one line per download. */
+  private countRejected(n: number, problems: string[]): void {
+    const total = (this.state.getNumber('rejectedRecords') ?? 0) + n;
+    this.state.set('rejectedRecords', total);
+    this.setStatus({ rejectedRecords: total });
+    const message =
+      `Skipped ${n} synced record(s) that failed the checks (${problems.slice(0, 3).join('; ')}). ` +
+      'Nothing local was changed. If this repeats, update Caro History on your other devices.';
+    if (this.warnedOnce.has('rejected-records')) this.opts.logger.warn(`sync: ${message}`);
+    else this.warn('rejected-records', message);
+  }
+
+  /** Every device id this synced history knows: device records, their markers and device logs. */
+  private knownRecordDevices(conn: Connection): Set<string> {
+    const ids = new Set<string>([this.deviceId, ...mapKeys(conn.handles.commandHistory)]);
+    for (const key of mapKeys(conn.handles.devices)) ids.add(key.replace(/^(?:seen|removed):/, ''));
+    return ids;
   }
 
   /** True when this node holds at least every transaction the relay reported for the CoValue. */
@@ -839,7 +908,7 @@ export class SyncEngine implements SyncApi {
 
   async devices(): Promise<DeviceInfo[]> {
     return this.exclusive(async () => {
-      const conn = await this.requireOnline();
+      const conn = await this.requireOnline(false);
       const out: DeviceInfo[] = [];
       for (const id of this.knownDeviceIds(conn)) {
         if (getNumber(conn.handles.devices, `removed:${id}`) !== undefined) continue;
@@ -1017,7 +1086,7 @@ export class SyncEngine implements SyncApi {
   /** Opt-in aggregate metrics of every device (counts only), newest period first. */
   async metrics(): Promise<UsageMetrics[]> {
     return this.exclusive(async () => {
-      const conn = await this.requireOnline();
+      const conn = await this.requireOnline(false);
       const out: UsageMetrics[] = [];
       for (const id of mapKeys(conn.handles.metrics)) {
         const m = readMetrics(id, openRecord(conn.identity.metricsKey, 'metrics', id, getString(conn.handles.metrics, id)));
@@ -1029,15 +1098,21 @@ export class SyncEngine implements SyncApi {
 
   // ---------------------------------------------------------------- operations
 
-  private async requireOnline(): Promise<Connection> {
+  /**
+   * The live connection. An action the user asked for (rename, remove, reset, rotate) makes one connection attempt
+   * when offline, without resetting the backoff; a read (`connect: false`, e.g. the device list that views ask for
+   * on every status change) never does: it would start a new attempt per event.
+   */
+  private async requireOnline(connect = true): Promise<Connection> {
     if (!this.identity) throw notInitialised();
     if (!this.conn?.connected) {
       if (!this.enabled()) {
         throw new CaroError('relayUnreachable', 'Sync is paused on this device.', 'Resume sync, then try again.');
       }
-      this.stopped = false;
-      this.retryAttempt = 0;
-      await this.ensureConnected();
+      if (connect) {
+        this.stopped = false;
+        await this.ensureConnected();
+      }
     }
     const conn = this.conn;
     if (!conn?.connected) {
@@ -1153,15 +1228,19 @@ export class SyncEngine implements SyncApi {
       });
       return;
     }
-    let url: string | undefined;
-    try {
-      url = displayUrl(this.relayUrl());
-    } catch {
-      url = undefined;
+    const url = this.currentUrl();
+    if (url !== this.targetUrl) {
+      // A new server address: the old connection, its retry timer and its backoff go first.
+      await this.exclusive(async () => {
+        await this.disconnect();
+        this.retryAttempt = 0;
+        this.targetUrl = url;
+        if (this.enabled()) this.setStatus({ state: 'initialising', lastError: undefined });
+      });
     }
-    if (this.conn && url !== this.currentStatus.relayUrl) await this.exclusive(() => this.disconnect());
     this.stopped = false;
-    if (!this.conn) this.connectInBackground();
+    // An unrelated setting changing while the retry loop waits must not add an attempt of its own.
+    if (!this.conn && this.retryTimer === undefined) this.connectInBackground();
   }
 
   async syncNow(): Promise<void> {

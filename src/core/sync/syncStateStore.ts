@@ -37,7 +37,9 @@ export type StateKey =
   | 'newerSchemaWarned'
   | 'firstSyncDone'
   | 'lastSyncAt'
-  | 'stopReason';
+  | 'stopReason'
+  /** Synced records skipped because they failed the checks, in total. */
+  | 'rejectedRecords';
 
 export class SyncStateStore {
   constructor(private readonly db: SyncDatabase) {

@@ -71,6 +71,9 @@ export function statusBarView(status: SyncStatus | undefined, recordingPaused: b
     lines.push(`Last sync: ${status.lastSyncAt ? relativeTime(status.lastSyncAt, now) : 'not yet'}.`);
     if (status.deviceName) lines.push(`This device: ${status.deviceName}.`);
     if (status.fingerprint) lines.push(`Key fingerprint: ${status.fingerprint}.`);
+    if (status.rejectedRecords) {
+      lines.push(`Synced records skipped because they failed the checks: ${status.rejectedRecords} (details in the Caro History log).`);
+    }
   }
   if (recordingPaused) {
     // Recording pause is the more important thing to see: commands are being lost on purpose.

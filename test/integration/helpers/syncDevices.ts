@@ -15,6 +15,12 @@ import { type Clock } from '../../../src/core/util/clock';
 import { MemoryLogger } from '../../../src/core/util/logger';
 import { startRelay, type RunningRelay } from '../../../src/relay/relayServer';
 import { identityFromPhrase, type SyncIdentity } from '../../../src/core/sync/syncIdentity';
+import { LocalNode, type RawCoStream } from 'cojson';
+import { WasmCrypto } from 'cojson/crypto/WasmCrypto';
+import { createWebSocketPeer } from 'cojson-transport-ws';
+import { WebSocket } from 'ws';
+import { getString, loadRootHandles, loadRootMap, loadStream } from '../../../src/core/sync/jazzRoot';
+import { openRelaySocket, type WebSocketConstructor } from '../../../src/core/sync/relayConnection';
 
 /**
  * Real Argon2id + HKDF derivation, memoised per phrase for the test process: every new phrase is derived for real
@@ -166,4 +172,35 @@ export async function recordCommands(device: TestDevice, commands: string[], sta
     if (out.stored) ids.push(out.entry.id);
   }
   return ids;
+}
+
+/**
+ * A writer that holds the account (a buggy or newer device, or an attacker with the phrase): logs in with the phrase
+ * and appends raw items to `deviceId`'s command log, waiting until the relay has them. `make` gets the identity so it
+ * can build validly encrypted batches.
+ */
+export async function pushToDeviceLog(
+  relayUrl: string,
+  phrase: string,
+  deviceId: string,
+  make: (identity: SyncIdentity) => string[],
+): Promise<void> {
+  const crypto = await WasmCrypto.create();
+  const identity = await sharedDerivation(phrase, crypto);
+  const ws = await openRelaySocket(relayUrl, WebSocket as unknown as WebSocketConstructor);
+  const node = await LocalNode.withLoadedAccount({
+    accountID: identity.accountId,
+    accountSecret: identity.agentSecret,
+    sessionID: undefined,
+    peers: [createWebSocketPeer({ id: 'writer', websocket: ws, role: 'server', expectPings: false })],
+    crypto,
+  });
+  try {
+    const handles = (await loadRootHandles(node, (await loadRootMap(node))!))!;
+    const feed = (await loadStream(node, getString(handles.commandHistory, deviceId)!)) as RawCoStream;
+    for (const item of make(identity)) feed.push(item, 'private');
+    await node.syncManager.waitForSync(feed.id as never, 10_000);
+  } finally {
+    await node.gracefulShutdown();
+  }
 }
