@@ -4,6 +4,8 @@
  */
 import type { AnyWebSocketConstructor } from 'cojson-transport-ws';
 import { CaroError } from '../model/errors';
+import { guardRelaySocket } from './guardedSocket';
+import { checkFrame } from './wireGuard';
 
 export type WebSocketConstructor = AnyWebSocketConstructor;
 export type AnyWebSocket = InstanceType<AnyWebSocketConstructor>;
@@ -119,25 +121,16 @@ export function openRelaySocket(
         }
         reject(error);
       } else {
-        resolve(ws);
+        // Every later frame goes through the same check before cojson sees it.
+        resolve(guardRelaySocket(ws));
       }
     };
     const onOpen = () => {
       opened = true;
     };
     const onMessage = (ev: { data: unknown }) => {
-      const data = typeof ev.data === 'string' ? ev.data : String(ev.data);
-      const first = data.split('\n')[0] ?? '';
-      try {
-        const msg = JSON.parse(first) as { type?: string; action?: string };
-        if (msg && (msg.type === 'ping' || typeof msg.action === 'string')) {
-          finish();
-          return;
-        }
-      } catch {
-        // fall through
-      }
-      finish(notJazzError(url));
+      // A ping or well-formed sync messages (checked like every later frame, see wireGuard.ts).
+      finish(ev.data !== '' && checkFrame(ev.data).ok ? undefined : notJazzError(url));
     };
     const onError = (ev: unknown) => finish(classify(url, ev));
     const onClose = () => finish(opened ? notJazzError(url) : unreachableError(url));
