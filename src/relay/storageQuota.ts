@@ -19,6 +19,11 @@ export class StorageQuota {
     return this.used.get(owner) ?? 0;
   }
 
+  /** Accounts by stored bytes, largest first (for reports). */
+  largest(n = 5): [owner: string, bytes: number][] {
+    return [...this.used.entries()].sort((x, y) => y[1] - x[1]).slice(0, n);
+  }
+
   /** True if storing `bytes` more for the session's account would pass the quota. */
   wouldExceed(sessionId: string, bytes: number): boolean {
     return this.usedBy(sessionOwner(sessionId)) + bytes > this.limitBytes;
