@@ -107,7 +107,15 @@ describe('relay under hostile traffic', function () {
       await assert.rejects(openRaw(`${relay.url}/?token=${token}`, { origin: 'https://evil.example' }), /HTTP 403/);
       const allowed = await openRaw(`${relay.url}/?token=${token}`, { origin: 'https://allowed.example' });
       allowed.ws.close();
-      assert.equal(relay.stats.refusedToken, 2);
+      // What the engine shows for a private relay without the token: names the fix, never the token.
+      await assert.rejects(openRelaySocket(relay.url, WebSocket as unknown as WebSocketConstructor, 5000), (e: Error) => {
+        assert.match(e.message, /refused the connection: it is private/);
+        assert.match((e as Error & { action?: string }).action ?? '', /\?token=<token>/);
+        return true;
+      });
+      const withToken = await openRelaySocket(`${relay.url}/?token=${token}`, WebSocket as unknown as WebSocketConstructor, 5000);
+      withToken.close();
+      assert.equal(relay.stats.refusedToken, 3);
       assert.equal(relay.stats.refusedOrigin, 1);
     } finally {
       await relay.stop();

@@ -63,6 +63,15 @@ export function notJazzError(url: string): CaroError {
   );
 }
 
+/** A private relay (Caro relay with CARO_RELAY_TOKEN) answers 401 without the token, 403 to a refused web origin. */
+export function refusedError(url: string): CaroError {
+  return new CaroError(
+    'relayUnreachable',
+    `The sync server at ${displayUrl(url)} refused the connection: it is private.`,
+    'Add the access token to the "Sync server URL" setting, e.g. wss://sync.example.com/?token=<token> (ask whoever runs the server).',
+  );
+}
+
 /** Node's `ws` (and browsers) emit 'error', which cojson's socket type does not declare. */
 interface ErrorEvents {
   addEventListener(type: 'error', listener: (ev: unknown) => void): void;
@@ -78,6 +87,7 @@ function classify(url: string, ev: unknown): CaroError {
   const e = ev as ErrorLike | undefined;
   const message = e?.error?.message ?? e?.message ?? '';
   const code = e?.error?.code ?? '';
+  if (/Unexpected server response: 40[13]\b/.test(message)) return refusedError(url);
   if (/Unexpected server response|Invalid WebSocket frame|invalid status|sec-websocket/i.test(message)) {
     return notJazzError(url);
   }
