@@ -25,8 +25,8 @@ const MiB = 1024 * 1024;
 
 export const DEFAULT_RELAY_LIMITS: RelayLimits = {
   maxPayloadBytes: MiB,
-  bytesPerSecond: 4 * MiB,
-  burstBytes: 16 * MiB,
+  bytesPerSecond: 8 * MiB,
+  burstBytes: 32 * MiB,
   messagesPerSecond: 2000,
   maxBadFrames: 10,
   accountQuotaBytes: 512 * MiB,

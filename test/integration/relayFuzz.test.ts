@@ -101,12 +101,14 @@ describe('relay fuzz (hostile frames on loopback)', function () {
           relayRssMB: { before: MB(rssBefore), peak: MB(rssPeak), after: MB(rssAfter) },
           relayStoreMB: { before: MB(storeBefore), after: MB(storeAfter) },
           relayLogBytes: logBytes,
+          relayLogStart: output.join('').slice(0, 400),
         }),
       );
       assert.ok(sent >= FRAMES);
       assert.ok(rssPeak - rssBefore < 200 * 1024 * 1024, `relay RSS grew by ${MB(rssPeak - rssBefore)} MB`);
       assert.ok(storeAfter - storeBefore < 5 * 1024 * 1024, `relay store grew by ${MB(storeAfter - storeBefore)} MB`);
       assert.ok(logBytes < 64 * 1024, `relay log is ${logBytes} bytes`);
+      assert.doesNotMatch(output.join(''), /[\u0000-\u0008\u001b\u007f]/, 'no control characters from the fuzzer in the log');
     } finally {
       await relay.kill();
     }
