@@ -57,10 +57,19 @@ describe('relay fuzz (hostile frames on loopback)', function () {
       const fuzzer = new FrameFuzzer(SEED, real);
       let sent = 0;
       let connections = 0;
+      const handshakeErrors: string[] = [];
       let rssPeak = rssBefore;
       const worker = async () => {
         while (sent < FRAMES) {
-          const c = await openRaw(relay.url);
+          let c: Awaited<ReturnType<typeof openRaw>>;
+          try {
+            c = await openRaw(relay.url);
+          } catch (e) {
+            if (relay.child.exitCode !== null) throw new Error(`relay exited (${relay.child.exitCode}): ${output.join('').slice(-2000)}`);
+            handshakeErrors.push(String(e));
+            if (handshakeErrors.length > 20) throw new Error(`handshakes keep failing: ${handshakeErrors.slice(-3).join('; ')}`);
+            continue;
+          }
           connections += 1;
           let open = true;
           while (sent < FRAMES && open) {
@@ -97,6 +106,7 @@ describe('relay fuzz (hostile frames on loopback)', function () {
           seed: SEED,
           frames: sent,
           connections,
+          handshakeErrors: handshakeErrors.length,
           realFramesRecorded: real.length,
           relayRssMB: { before: MB(rssBefore), peak: MB(rssPeak), after: MB(rssAfter) },
           relayStoreMB: { before: MB(storeBefore), after: MB(storeAfter) },

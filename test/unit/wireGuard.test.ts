@@ -53,6 +53,10 @@ describe('wire guard (incoming Jazz frames)', () => {
       [JSON.stringify({ action: 'load', id: ID, header: false, sessions: { 'not a session': 1 } }), 'badField'],
       [JSON.stringify({ action: 'known', id: ID, header: true, sessions: { [SESSION]: -1 } }), 'badField'],
       ['{"action":"done","id":"co_z1"}\n42', 'notObject'],
+      // Found by the relay fuzzer: header ids cojson loads as dependencies must be ids (else a SQLite bind error).
+      [JSON.stringify({ ...content, header: { ...content.header, ruleset: { type: 'ownedByGroup', group: 7 } } }), 'badField'],
+      [JSON.stringify({ ...content, header: { ...content.header, meta: { source: [] } } }), 'badField'],
+      [JSON.stringify({ ...content, header: { ...content.header, ruleset: { type: 'group', initialAdmin: {} } } }), 'badField'],
       ['x'.repeat(2 * 1024 * 1024), 'tooLarge'],
     ];
     for (const [frame, problem] of bad) {

@@ -151,7 +151,13 @@ function checkHeader(h: unknown): void {
   const header = h as Record<string, unknown>;
   need(typeof header.type === 'string' && header.type.length <= MAX_SHORT);
   need(isPlainObject(header.ruleset) && typeof (header.ruleset as Record<string, unknown>).type === 'string');
+  // cojson loads these ids from storage as dependencies: a non-string one crashed the relay (SQLite bind error).
+  const ruleset = header.ruleset as Record<string, unknown>;
+  if (ruleset.type === 'ownedByGroup') need(CO_ID.test(str(ruleset.group)));
+  if (ruleset.type === 'group') need(typeof ruleset.initialAdmin === 'string' && ruleset.initialAdmin.length <= MAX_SHORT);
   need(header.meta === null || header.meta === undefined || isPlainObject(header.meta));
+  const source = (header.meta as Record<string, unknown> | null | undefined)?.source;
+  need(source === undefined || CO_ID.test(str(source)));
   const u = header.uniqueness;
   need(
     u === undefined ||
