@@ -59,8 +59,25 @@ describe('relay', function () {
       port: 4300,
       host: '::1',
       dataDir: '/tmp/x',
+      limits: {},
+      reportEverySeconds: 60,
     });
-    assert.deepEqual(parseRelayArgs([]), { port: 4200, host: '127.0.0.1', dataDir: '.caro/relay' });
+    assert.deepEqual(parseRelayArgs([]), { port: 4200, host: '127.0.0.1', dataDir: '.caro/relay', limits: {}, reportEverySeconds: 60 });
+    const limited = parseRelayArgs(
+      ['--max-message', '512KB', '--rate', '2MB', '--quota', '1GB', '--message-rate', '50', '--allow-origin', 'https://a.example', '--allow-origin', 'https://b.example'],
+      { CARO_RELAY_TOKEN: 'a-long-enough-shared-token' },
+    );
+    assert.deepEqual(limited.limits, {
+      maxPayloadBytes: 512 * 1024,
+      bytesPerSecond: 2 * 1024 * 1024,
+      accountQuotaBytes: 1024 * 1024 * 1024,
+      messagesPerSecond: 50,
+      allowedOrigins: ['https://a.example', 'https://b.example'],
+      token: 'a-long-enough-shared-token',
+    });
+    assert.throws(() => parseRelayArgs(['--quota', 'lots']), /not a size for --quota.*e\.g\. 512KB/);
+    assert.throws(() => parseRelayArgs([], { CARO_RELAY_TOKEN: 'short' }), /too short/);
+    assert.throws(() => parseRelayArgs(['--help']), /--quota <size>[\s\S]*CARO_RELAY_TOKEN/);
     assert.throws(() => parseRelayArgs(['--port', 'abc']), /not a port number/);
     assert.throws(() => parseRelayArgs(['--port', '70000']), /0 to 65535/);
     assert.throws(() => parseRelayArgs(['--bogus', '1']), /Unknown option/);

@@ -4,6 +4,8 @@
  */
 import type { AnyWebSocketConstructor } from 'cojson-transport-ws';
 import { CaroError } from '../model/errors';
+import { guardRelaySocket } from './guardedSocket';
+import { checkFrame } from './wireGuard';
 
 export type WebSocketConstructor = AnyWebSocketConstructor;
 export type AnyWebSocket = InstanceType<AnyWebSocketConstructor>;
@@ -62,6 +64,15 @@ export function notJazzError(url: string): CaroError {
   );
 }
 
+/** A private relay (Caro relay with CARO_RELAY_TOKEN) answers 401 without the token, 403 to a refused web origin. */
+export function refusedError(url: string): CaroError {
+  return new CaroError(
+    'relayUnreachable',
+    `The sync server at ${displayUrl(url)} refused the connection: it is private.`,
+    'Add the access token to the "Sync server URL" setting, e.g. wss://sync.example.com/?token=<token> (ask whoever runs the server).',
+  );
+}
+
 /** Node's `ws` (and browsers) emit 'error', which cojson's socket type does not declare. */
 interface ErrorEvents {
   addEventListener(type: 'error', listener: (ev: unknown) => void): void;
@@ -77,6 +88,7 @@ function classify(url: string, ev: unknown): CaroError {
   const e = ev as ErrorLike | undefined;
   const message = e?.error?.message ?? e?.message ?? '';
   const code = e?.error?.code ?? '';
+  if (/Unexpected server response: 40[13]\b/.test(message)) return refusedError(url);
   if (/Unexpected server response|Invalid WebSocket frame|invalid status|sec-websocket/i.test(message)) {
     return notJazzError(url);
   }
@@ -120,25 +132,16 @@ export function openRelaySocket(
         }
         reject(error);
       } else {
-        resolve(ws);
+        // Every later frame goes through the same check before cojson sees it.
+        resolve(guardRelaySocket(ws));
       }
     };
     const onOpen = () => {
       opened = true;
     };
     const onMessage = (ev: { data: unknown }) => {
-      const data = typeof ev.data === 'string' ? ev.data : String(ev.data);
-      const first = data.split('\n')[0] ?? '';
-      try {
-        const msg = JSON.parse(first) as { type?: string; action?: string };
-        if (msg && (msg.type === 'ping' || typeof msg.action === 'string')) {
-          finish();
-          return;
-        }
-      } catch {
-        // fall through
-      }
-      finish(notJazzError(url));
+      // A ping or well-formed sync messages (checked like every later frame, see wireGuard.ts).
+      finish(ev.data !== '' && checkFrame(ev.data).ok ? undefined : notJazzError(url));
     };
     const onError = (ev: unknown) => finish(classify(url, ev));
     const onClose = () => finish(opened ? notJazzError(url) : unreachableError(url));

@@ -42,9 +42,14 @@ export interface RelayProcess {
 }
 
 /** Starts `src/relay/main.ts` as a child process and waits for its "listening on" line. */
-export async function spawnRelay(dataDir: string, port = 0): Promise<RelayProcess> {
-  const child = spawn(process.execPath, [await relayEntry(), '--port', String(port), '--data', dataDir], {
+export async function spawnRelay(
+  dataDir: string,
+  port = 0,
+  extra: { args?: string[]; env?: NodeJS.ProcessEnv } = {},
+): Promise<RelayProcess> {
+  const child = spawn(process.execPath, [await relayEntry(), '--port', String(port), '--data', dataDir, ...(extra.args ?? [])], {
     cwd: root,
+    env: { ...process.env, ...extra.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
