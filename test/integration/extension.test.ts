@@ -239,7 +239,7 @@ describe('extension activation and commands (real core, real store on disk, vsco
     assert.deepEqual(t.sent.at(-1), { text: cmd, addNewLine: true });
   });
 
-  it('applies safetyMode live: a high-risk Run asks (non-modal, naming warnings) in moderate, not in permissive', async () => {
+  it('applies safetyMode live: a high-risk Run asks (modal, naming command and warnings) in moderate, not in permissive', async () => {
     h = await startExtension();
     const t = shim.openTerminal();
     const cmd = 'git push --force origin main';
@@ -250,8 +250,8 @@ describe('extension activation and commands (real core, real store on disk, vsco
     shim.onMessage = () => undefined;
     await shim.executeCommand(CommandId.run, entry);
     const ask = shim.messages.at(-1)!;
-    assert.equal(ask.modal, false);
-    assert.ok(risk.warnings.every((w) => ask.text.includes(w)), 'warning names the risks');
+    assert.equal(ask.modal, true);
+    assert.ok(risk.warnings.every((w) => ask.detail?.includes(w)) && ask.detail?.includes(cmd), 'names the command and risks');
     assert.equal(t.sent.length, 0);
     shim.setConfig('caroHistory.safetyMode', 'permissive');
     const asked = shim.messages.length;
@@ -272,7 +272,8 @@ describe('extension activation and commands (real core, real store on disk, vsco
     assert.equal(moderate.riskLevel, 'moderate');
     shim.onMessage = () => undefined;
     await shim.executeCommand(CommandId.run, moderate);
-    assert.match(shim.messages.at(-1)?.text ?? '', /moderate-risk command\? Makes files readable and writable by everyone/);
+    assert.match(shim.messages.at(-1)?.text ?? '', /moderate-risk command\?/);
+    assert.match(shim.messages.at(-1)?.detail ?? '', /chmod 777 file[^]*Makes files readable and writable by everyone/);
     assert.equal(t.sent.length, 0, 'not run without confirmation');
     const asked = shim.messages.length;
     await shim.executeCommand(CommandId.run, safe);
