@@ -320,6 +320,45 @@ describe('history panel in Chromium (webview harness)', function () {
     }
   });
 
+  it('Insert, Run and Enter act on the highlighted entry by id while new commands stream in above it', async () => {
+    const history = new MemoryHistory(sampleEntries(300));
+    const { view, rec } = await openHistory(browser, history);
+    try {
+      const chosen = history.live[2]!;
+      await view.page.locator(`.rows > .row[data-id="${chosen.id}"]`).click();
+      await until('details of the chosen entry', () => view.page.locator('.full-command').innerText(), (t) => t === chosen.command);
+      let streaming = true;
+      const stream = (async () => {
+        for (let i = 0; streaming && i < 40; i++) {
+          await history.record({ commandLine: `true || rm -rf /tmp/x${i}`, startedAt: Date.now(), exitCode: 0, cwd: '/tmp' });
+          await new Promise((r) => setTimeout(r, 40));
+        }
+      })();
+      const insertButton = view.page.locator('.detail-actions button', { hasText: 'Insert' });
+      const runButton = view.page.locator('.detail-actions button', { hasText: 'Run' });
+      for (let i = 0; i < 4; i++) {
+        await until('new rows arrived', () => visibleCommands(view), (c) => c[0]?.startsWith('true || rm -rf') === true, 20_000);
+        await insertButton.click();
+        await runButton.click();
+        await grid(view).focus();
+        await view.page.keyboard.press('Enter');
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      streaming = false;
+      await stream;
+      await until('every action reached the host', async () => rec.inserted.length, (n) => n === 12);
+      assert.deepEqual(new Set(rec.inserted.map((x) => x.id)), new Set([chosen.id]), 'only the chosen entry was acted on');
+      assert.deepEqual(new Set(rec.inserted.map((x) => x.command)), new Set([chosen.command]));
+      // The highlight followed the entry down the list, and the details still show it.
+      const focusedRow = await grid(view).getAttribute('aria-activedescendant');
+      const index = Number(focusedRow?.replace('row-', ''));
+      assert.equal(history.live[index]?.id, chosen.id, 'the highlighted row is the chosen entry');
+      assert.equal(await view.page.locator('.full-command').innerText(), chosen.command);
+    } finally {
+      await view.close();
+    }
+  });
+
   it('shows new commands live when the history changes (pushed update, no reload)', async () => {
     const history = new MemoryHistory(sampleEntries(100));
     const { view } = await openHistory(browser, history);
