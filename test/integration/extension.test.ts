@@ -216,7 +216,7 @@ describe('extension activation and commands (real core, real store on disk, vsco
     assert.deepEqual(t.sent.at(-1), { text: 'git status', addNewLine: false });
   });
 
-  it('Run of a critical command asks with a modal and does not run on cancel; runs after "Run"', async () => {
+  it('Run of a critical command asks with a modal and does not run on cancel; runs after "Run Anyway"', async () => {
     h = await startExtension();
     const t = shim.openTerminal();
     const cmd = 'rm -rf /';
@@ -234,7 +234,7 @@ describe('extension activation and commands (real core, real store on disk, vsco
     assert.match(modal.text, /critical-risk/);
     assert.ok((modal.detail ?? '').length > cmd.length, 'the modal names the warnings');
     assert.equal(t.sent.length, before, 'nothing sent after cancel');
-    shim.onMessage = (m) => (m.modal ? 'Run' : undefined);
+    shim.onMessage = (m) => (m.modal ? 'Run Anyway' : undefined);
     await shim.executeCommand(CommandId.run, node);
     assert.deepEqual(t.sent.at(-1), { text: cmd, addNewLine: true });
   });

@@ -101,7 +101,7 @@ describe('TerminalInsert: Insert and Run type exactly the chosen command', () =>
     assert.equal(typed(t), `${CLEAR_LINE}${redacted.command}`, 'inserted, not run');
   });
 
-  it('critical risk: a modal that names the command, with "Don\'t Run" first (the default button, Enter)', async () => {
+  it('critical risk: a modal that names the command, with "Don\'t Run" first (the default button, Enter), then "Run Anyway"', async () => {
     const { ti } = makeInsert();
     const t = shim.openTerminal('bash');
     const cmd = 'true || rm -rf /';
@@ -109,10 +109,10 @@ describe('TerminalInsert: Insert and Run type exactly the chosen command', () =>
     assert.equal(await ti.run(entry(cmd, 'critical')), false);
     const ask = shim.messages.at(-1)!;
     assert.equal(ask.modal, true);
-    assert.deepEqual(ask.items, ["Don't Run", 'Run']);
+    assert.deepEqual(ask.items, ["Don't Run", 'Run Anyway']);
     assert.ok(ask.detail?.includes(cmd), 'the dialog names the command');
     assert.equal(t.sent.length, 0, 'Enter did not run it');
-    shim.onMessage = () => 'Run';
+    shim.onMessage = () => 'Run Anyway';
     assert.equal(await ti.run(entry(cmd, 'critical')), true);
     assert.equal(typed(t), `${CLEAR_LINE}${cmd}⏎`);
   });

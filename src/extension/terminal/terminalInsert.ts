@@ -42,6 +42,7 @@ function runDetail(command: string, reasons: string): string {
 
 const DONT_RUN = "Don't Run";
 const RUN = 'Run';
+const RUN_ANYWAY = 'Run Anyway';
 
 /**
  * Puts a past command into a terminal, and only that command: the prompt line is emptied first, text with control
@@ -106,13 +107,13 @@ export class TerminalInsert {
     if (needed !== 'none') {
       // Both are modal so the command can be named in plain text. Critical: "Don't Run" comes first, so it is the
       // default button and Enter does not run the command.
-      const items = needed === 'modal' ? [DONT_RUN, RUN] : [RUN];
+      const items = needed === 'modal' ? [DONT_RUN, RUN_ANYWAY] : [RUN];
       const pick = await vscode.window.showWarningMessage(
         `Run this ${level}-risk command?`,
         { modal: true, detail: runDetail(entry.command, reasons) },
         ...items,
       );
-      if (pick !== RUN) return false;
+      if (pick !== RUN && pick !== RUN_ANYWAY) return false;
     }
     const terminal = await this.pickTerminal(target);
     if (!terminal) return false;
