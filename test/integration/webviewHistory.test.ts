@@ -359,6 +359,37 @@ describe('history panel in Chromium (webview harness)', function () {
     }
   });
 
+  it('a delete only refetches the list: no filter-choice lookup, and no timeline lookup the deletion cannot change', async () => {
+    const history = new MemoryHistory(sampleEntries(300));
+    const { view, ui } = await openHistory(browser, history);
+    try {
+      const ids = history.live.map((e) => e.id);
+      // A focused entry whose command differs from the deleted ones (its timeline cannot change).
+      const k = history.live.findIndex((e, i) => i > 4 && !history.live.slice(0, 3).some((d) => d.command === e.command));
+      const rows = view.page.locator('.rows > .row[data-id]');
+      await view.page.locator(`.rows > .row[data-id="${ids[k]}"]`).click();
+      await until('details of the focused row', () => view.page.locator('.full-command').innerText(), (t) => t === history.live[k]!.command);
+      await view.page.locator(`.rows > .row[data-id="${ids[0]}"]`).click({ modifiers: ['Control'] });
+      await view.page.locator(`.rows > .row[data-id="${ids[1]}"]`).click({ modifiers: ['Control'] });
+      await view.page.locator(`.rows > .row[data-id="${ids[2]}"]`).click({ modifiers: ['Control'] });
+      await view.page.locator(`.rows > .row[data-id="${ids[k]}"]`).click({ modifiers: ['Control'] }); // focus back, unselected
+      await until('details of the focused row again', () => view.page.locator('.full-command').innerText(), (t) => t === history.live[k]!.command);
+      await new Promise((r) => setTimeout(r, 300));
+      const mark = view.posted.length;
+      ui.answer = true;
+      await view.page.getByRole('button', { name: 'Delete selected' }).click();
+      await until('rows gone', () => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-id'))), (r) => !r.includes(ids[0]!) && !r.includes(ids[2]!));
+      await until('count', () => status(view), (t) => t.startsWith('297 commands'));
+      await new Promise((r) => setTimeout(r, 500)); // let any follow-up request go out
+      const after = view.posted.slice(mark).map((m) => (m as { body: { type: string } }).body.type);
+      assert.ok(after.includes('history/delete') && after.includes('history/query'), after.join(','));
+      assert.deepEqual(after.filter((t) => t === 'history/facets' || t === 'history/detail'), [], `after a delete: ${after.join(',')}`);
+      assert.equal(await view.page.locator('.full-command').innerText(), history.live.find((e) => e.id === ids[k])!.command);
+    } finally {
+      await view.close();
+    }
+  });
+
   it('shows new commands live when the history changes (pushed update, no reload)', async () => {
     const history = new MemoryHistory(sampleEntries(100));
     const { view } = await openHistory(browser, history);

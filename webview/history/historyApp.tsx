@@ -146,6 +146,8 @@ export function HistoryApp({ host }: { host: HostConnection<HistoryViewState> })
   const showStatsRef = useRef(showStats);
   showStatsRef.current = showStats;
   const [detailNonce, setDetailNonce] = useState(0);
+  const detailRef = useRef(detail);
+  detailRef.current = detail;
   useEffect(() => host.onPush((m) => {
     if (m.type !== 'history/changed') return;
     if (m.kind === 'deleted' && m.ids.length > 0) {
@@ -155,12 +157,19 @@ export function HistoryApp({ host }: { host: HostConnection<HistoryViewState> })
     }
     cache.invalidate();
     setVersion((v) => v + 1);
-    host.request<'history/facets'>({ type: 'history/facets' }).then((f) => {
-      setFacets(f.facets);
-      setDeviceNames(f.deviceNames);
-    }, () => undefined);
+    // A delete with known ids only removes rows: filter choices stay valid and the details need a new lookup (a
+    // same-command search over the whole history) only when their timeline lists a deleted entry. Everything else
+    // the extension host does for the panel waits behind those lookups.
+    const deleted = m.kind === 'deleted' && m.ids.length > 0 ? new Set(m.ids) : undefined;
+    if (!deleted) {
+      host.request<'history/facets'>({ type: 'history/facets' }).then((f) => {
+        setFacets(f.facets);
+        setDeviceNames(f.deviceNames);
+      }, () => undefined);
+    }
     if (showStatsRef.current) host.request<'history/stats'>({ type: 'history/stats' }).then((s) => setStats(s.stats), () => undefined);
-    setDetailNonce((n) => n + 1);
+    const shown = detailRef.current;
+    if (!deleted || (shown && (deleted.has(shown.item.id) || shown.timeline.some((t) => deleted.has(t.id))))) setDetailNonce((n) => n + 1);
   }), []);
 
   // ---- stats
@@ -279,12 +288,14 @@ export function HistoryApp({ host }: { host: HostConnection<HistoryViewState> })
     host.request<'history/delete'>({ type: 'history/delete', target }).then((a) => {
       if (a.cancelled) return;
       setSelection(EMPTY_SELECTION);
-      setFocusId(undefined);
+      // Focus stays on its entry unless that entry was deleted; then it falls to whatever is now at its position.
+      const gone = target.kind === 'ids' ? target.ids.includes(focusedId ?? '') : !target.exceptIds.includes(focusedId ?? '');
+      if (gone) setFocusId(undefined);
       setToast({ kind: 'info', text: a.message ?? 'Deleted.' });
       cache.invalidate();
       setVersion((v) => v + 1);
     }, showError);
-  }, [targetForAction]);
+  }, [targetForAction, focusedId]);
 
   const exportSelection = useCallback(() => {
     const target = toTarget(selection, filterRef.current) ?? { kind: 'matching', filter: filterRef.current, exceptIds: [] };
