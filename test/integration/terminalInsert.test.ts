@@ -131,6 +131,21 @@ describe('TerminalInsert: Insert and Run type exactly the chosen command', () =>
     assert.equal(t.sent.length, 0);
   });
 
+  it('the terminal picker shows terminal titles as typed ($(name) is not drawn as an icon) and uses the one picked', async () => {
+    const { ti } = makeInsert();
+    const a = shim.openTerminal('bash');
+    const b = shim.openTerminal('watch $(whoami)');
+    shim.activeTerminal = undefined;
+    let labels: string[] = [];
+    shim.onQuickPick = (items) => {
+      labels = items.map((i) => i.label);
+      return items[1];
+    };
+    assert.equal(await ti.insert('ls'), b);
+    assert.deepEqual(labels.slice(0, 2), ['bash', 'watch \\$(whoami)']);
+    assert.equal(a.sent.length, 0);
+  });
+
   it('fuzz: only tab, newline and CRLF pass the control-character check; the rest is named (seeded)', () => {
     const rand = seededRandom(0xca70);
     const allowed = new Set([0x09, 0x0a]);

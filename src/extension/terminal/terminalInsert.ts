@@ -5,6 +5,7 @@ import { classifyRisk } from '../../core/safety/risk';
 import type { Logger } from '../../core/util/logger';
 import type { ConfigService } from '../config';
 import type { Notifier } from '../notifier';
+import { escapeIcons } from '../views/searchQuickPick';
 import { shellOf } from './shellCapture';
 import {
   bracketedPaste,
@@ -143,7 +144,8 @@ export class TerminalInsert {
     if (terminals.length === 0) return vscode.window.createTerminal({ name: 'Caro History' });
     if (target === 'active' && terminals.length === 1) return terminals[0];
     const items = [
-      ...terminals.map((t) => ({ label: t.name, terminal: t as vscode.Terminal | undefined })),
+      // Terminal titles come from the running program: `$(name)` in them must not turn into an icon.
+      ...terminals.map((t) => ({ label: escapeIcons(t.name), terminal: t as vscode.Terminal | undefined })),
       { label: NEW_TERMINAL, terminal: undefined },
     ];
     const pick = await vscode.window.showQuickPick(items, { placeHolder: 'Which terminal?' });
