@@ -105,4 +105,24 @@ describe('e2e 4: history panel', function () {
     await vs.screenshot('history-panel-after-delete');
     assert.deepEqual(vs.extensionErrors, []);
   });
+
+  it('Insert acts on the highlighted entry while new commands arrive above it (by id, not row position)', async function () {
+    await panel.locator('input[aria-label="Search history"]').fill('');
+    await waitForRows('the list back', (r) => r.includes('echo caro-panel-one'));
+    await panel.locator('[role=grid] [role=row]:not(.header)', { hasText: 'echo caro-panel-one' }).click();
+    await waitFor('its details', async () => (await panel.locator('.full-command').innerText().catch(() => '')) === 'echo caro-panel-one');
+    for (const c of ['echo caro-panel-new-1', 'echo caro-panel-new-2']) {
+      await vs.typeInTerminal(c);
+      await vs.waitForState(`"${c}" stored`, (s) => s.lastCaptured?.command === c && s.lastCaptured.stored);
+    }
+    await waitForRows('the new commands on top of the panel', (r) => r[0] === 'echo caro-panel-new-2');
+    assert.equal(await panel.locator('.full-command').innerText(), 'echo caro-panel-one', 'the details still show the chosen entry');
+    const before = vs.state()?.capturedCount ?? 0;
+    await panel.locator('.detail-actions button', { hasText: 'Insert' }).click();
+    await waitFor('the chosen command on the terminal prompt', async () => (await vs.terminalPromptLine()).endsWith('$ echo caro-panel-one'), {
+      describe: () => vs.readTerminal(),
+    });
+    await vs.screenshot('history-panel-insert-after-new-rows');
+    await vs.proveNothingRanSince(before);
+  });
 });

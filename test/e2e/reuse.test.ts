@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { VsCodeInstance } from './harness/vscodeInstance';
 import { ensureVsix } from './harness/vsix';
 import { waitFor } from './harness/waitFor';
@@ -90,6 +93,78 @@ describe('e2e 3: reuse commands from history', function () {
     }, { describe: () => vs.quickPickItems() });
     await vs.page.keyboard.press('Enter');
     await waitForPrompt(ALPHA);
+    await assertNothingRanSince(before);
+  });
+
+  it('Run empties text already typed on the prompt and runs exactly the chosen command', async function () {
+    await vs.clearPromptLine();
+    await vs.typeInTerminal('ls -la', { enter: false });
+    const before = vs.state()?.capturedCount ?? 0;
+    await vs.treeRowAction(ALPHA, 'Run Command in Terminal');
+    const s = await vs.waitForState('the chosen command to run', (x) => x.capturedCount === before + 1);
+    await vs.screenshot('run-after-pretyped-text');
+    assert.equal(s.lastCaptured?.command, ALPHA, 'only the chosen command ran, not mixed with "ls -la"');
+  });
+
+  it('Insert empties text already typed on the prompt', async function () {
+    await vs.clearPromptLine();
+    await vs.typeInTerminal('junk-typed-before', { enter: false });
+    const before = vs.state()?.capturedCount ?? 0;
+    await vs.treeRowAction(BETA, 'Insert Command into Terminal');
+    await waitForPrompt(BETA);
+    assert.ok(!(await vs.terminalPromptLine()).includes('junk-typed-before'));
+    await assertNothingRanSince(before);
+  });
+
+  it('Insert of a multi-line command runs none of its lines (bracketed paste)', async function () {
+    const dir = mkdtempSync(join(tmpdir(), 'caro-e2e-ml-'));
+    const marker = join(dir, 'first-line-ran');
+    const command = `touch ${marker}\necho caro-ml-second-line`;
+    const file = join(dir, 'multi-line.json');
+    writeFileSync(file, JSON.stringify({
+      exportVersion: '1.0',
+      exportedAt: new Date().toISOString(),
+      commands: [{ id: 'caro-e2e-ml-1', prompt: '', command, executed: true, createdAt: new Date().toISOString() }],
+    }));
+    try {
+      await vs.runCommand('Caro History: Import History…');
+      await vs.pickFileInDialog(file);
+      // The simple file dialog sometimes only completes the path on Enter: press its Import button if still open.
+      const importButton = vs.page.locator('.quick-input-widget .monaco-button', { hasText: 'Import' });
+      await waitFor('the import to finish', async () => {
+        if (/Imported 1 command/.test(vs.state()?.lastMessage?.text ?? '')) return true;
+        if (await importButton.isVisible().catch(() => false)) await importButton.click({ timeout: 1_000 }).catch(() => undefined);
+        return false;
+      }, { describe: async () => vs.state()?.lastMessage });
+      await vs.clearPromptLine();
+      const before = vs.state()?.capturedCount ?? 0;
+      await vs.runCommand('Caro History: Search History');
+      await vs.waitForQuickInput('Search Caro History');
+      await vs.quickInput().fill('first-line-ran');
+      await waitFor('the multi-line entry in the results', async () => (await vs.quickPickItems()).length === 1, {
+        describe: () => vs.quickPickItems(),
+      });
+      await vs.page.keyboard.press('Enter');
+      await waitFor('both lines on the prompt', async () => (await vs.readTerminal()).includes('caro-ml-second-line'), {
+        describe: () => vs.readTerminal(),
+      });
+      await vs.screenshot('multi-line-inserted');
+      assert.equal(existsSync(marker), false, 'the first line did not run');
+      await assertNothingRanSince(before);
+      assert.equal(existsSync(marker), false, 'the first line did not run');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('Enter on the critical-risk dialog does not run the command (the default button is "Don\'t Run")', async function () {
+    const before = vs.state()?.capturedCount ?? 0;
+    await vs.treeRowAction(CRITICAL, 'Run Command in Terminal');
+    const text = await waitFor('the confirmation dialog', () => vs.dialogText());
+    assert.ok(text.includes(CRITICAL), `the dialog names the command: "${text}"`);
+    await vs.screenshot('critical-dialog-default');
+    await vs.page.keyboard.press('Enter');
+    await vs.page.locator('.monaco-dialog-box').waitFor({ state: 'hidden', timeout: 10_000 });
     await assertNothingRanSince(before);
   });
 

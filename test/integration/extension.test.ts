@@ -216,7 +216,7 @@ describe('extension activation and commands (real core, real store on disk, vsco
     assert.deepEqual(t.sent.at(-1), { text: 'git status', addNewLine: false });
   });
 
-  it('Run of a critical command asks with a modal and does not run on cancel; runs after "Run"', async () => {
+  it('Run of a critical command asks with a modal and does not run on cancel; runs after "Run Anyway"', async () => {
     h = await startExtension();
     const t = shim.openTerminal();
     const cmd = 'rm -rf /';
@@ -234,12 +234,12 @@ describe('extension activation and commands (real core, real store on disk, vsco
     assert.match(modal.text, /critical-risk/);
     assert.ok((modal.detail ?? '').length > cmd.length, 'the modal names the warnings');
     assert.equal(t.sent.length, before, 'nothing sent after cancel');
-    shim.onMessage = (m) => (m.modal ? 'Run' : undefined);
+    shim.onMessage = (m) => (m.modal ? 'Run Anyway' : undefined);
     await shim.executeCommand(CommandId.run, node);
     assert.deepEqual(t.sent.at(-1), { text: cmd, addNewLine: true });
   });
 
-  it('applies safetyMode live: a high-risk Run asks (non-modal, naming warnings) in moderate, not in permissive', async () => {
+  it('applies safetyMode live: a high-risk Run asks (modal, naming command and warnings) in moderate, not in permissive', async () => {
     h = await startExtension();
     const t = shim.openTerminal();
     const cmd = 'git push --force origin main';
@@ -250,8 +250,8 @@ describe('extension activation and commands (real core, real store on disk, vsco
     shim.onMessage = () => undefined;
     await shim.executeCommand(CommandId.run, entry);
     const ask = shim.messages.at(-1)!;
-    assert.equal(ask.modal, false);
-    assert.ok(risk.warnings.every((w) => ask.text.includes(w)), 'warning names the risks');
+    assert.equal(ask.modal, true);
+    assert.ok(risk.warnings.every((w) => ask.detail?.includes(w)) && ask.detail?.includes(cmd), 'names the command and risks');
     assert.equal(t.sent.length, 0);
     shim.setConfig('caroHistory.safetyMode', 'permissive');
     const asked = shim.messages.length;
@@ -272,7 +272,8 @@ describe('extension activation and commands (real core, real store on disk, vsco
     assert.equal(moderate.riskLevel, 'moderate');
     shim.onMessage = () => undefined;
     await shim.executeCommand(CommandId.run, moderate);
-    assert.match(shim.messages.at(-1)?.text ?? '', /moderate-risk command\? Makes files readable and writable by everyone/);
+    assert.match(shim.messages.at(-1)?.text ?? '', /moderate-risk command\?/);
+    assert.match(shim.messages.at(-1)?.detail ?? '', /chmod 777 file[^]*Makes files readable and writable by everyone/);
     assert.equal(t.sent.length, 0, 'not run without confirmation');
     const asked = shim.messages.length;
     await shim.executeCommand(CommandId.run, safe);

@@ -320,6 +320,76 @@ describe('history panel in Chromium (webview harness)', function () {
     }
   });
 
+  it('Insert, Run and Enter act on the highlighted entry by id while new commands stream in above it', async () => {
+    const history = new MemoryHistory(sampleEntries(300));
+    const { view, rec } = await openHistory(browser, history);
+    try {
+      const chosen = history.live[2]!;
+      await view.page.locator(`.rows > .row[data-id="${chosen.id}"]`).click();
+      await until('details of the chosen entry', () => view.page.locator('.full-command').innerText(), (t) => t === chosen.command);
+      let streaming = true;
+      const stream = (async () => {
+        for (let i = 0; streaming && i < 40; i++) {
+          await history.record({ commandLine: `true || rm -rf /tmp/x${i}`, startedAt: Date.now(), exitCode: 0, cwd: '/tmp' });
+          await new Promise((r) => setTimeout(r, 40));
+        }
+      })();
+      const insertButton = view.page.locator('.detail-actions button', { hasText: 'Insert' });
+      const runButton = view.page.locator('.detail-actions button', { hasText: 'Run' });
+      for (let i = 0; i < 4; i++) {
+        await until('new rows arrived', () => visibleCommands(view), (c) => c[0]?.startsWith('true || rm -rf') === true, 20_000);
+        await insertButton.click();
+        await runButton.click();
+        await grid(view).focus();
+        await view.page.keyboard.press('Enter');
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      streaming = false;
+      await stream;
+      await until('every action reached the host', async () => rec.inserted.length, (n) => n === 12);
+      assert.deepEqual(new Set(rec.inserted.map((x) => x.id)), new Set([chosen.id]), 'only the chosen entry was acted on');
+      assert.deepEqual(new Set(rec.inserted.map((x) => x.command)), new Set([chosen.command]));
+      // The highlight followed the entry down the list, and the details still show it.
+      const focusedRow = await grid(view).getAttribute('aria-activedescendant');
+      const index = Number(focusedRow?.replace('row-', ''));
+      assert.equal(history.live[index]?.id, chosen.id, 'the highlighted row is the chosen entry');
+      assert.equal(await view.page.locator('.full-command').innerText(), chosen.command);
+    } finally {
+      await view.close();
+    }
+  });
+
+  it('a delete only refetches the list: no filter-choice lookup, and no timeline lookup the deletion cannot change', async () => {
+    const history = new MemoryHistory(sampleEntries(300));
+    const { view, ui } = await openHistory(browser, history);
+    try {
+      const ids = history.live.map((e) => e.id);
+      // A focused entry whose command differs from the deleted ones (its timeline cannot change).
+      const k = history.live.findIndex((e, i) => i > 4 && !history.live.slice(0, 3).some((d) => d.command === e.command));
+      const rows = view.page.locator('.rows > .row[data-id]');
+      await view.page.locator(`.rows > .row[data-id="${ids[k]}"]`).click();
+      await until('details of the focused row', () => view.page.locator('.full-command').innerText(), (t) => t === history.live[k]!.command);
+      await view.page.locator(`.rows > .row[data-id="${ids[0]}"]`).click({ modifiers: ['Control'] });
+      await view.page.locator(`.rows > .row[data-id="${ids[1]}"]`).click({ modifiers: ['Control'] });
+      await view.page.locator(`.rows > .row[data-id="${ids[2]}"]`).click({ modifiers: ['Control'] });
+      await view.page.locator(`.rows > .row[data-id="${ids[k]}"]`).click({ modifiers: ['Control'] }); // focus back, unselected
+      await until('details of the focused row again', () => view.page.locator('.full-command').innerText(), (t) => t === history.live[k]!.command);
+      await new Promise((r) => setTimeout(r, 300));
+      const mark = view.posted.length;
+      ui.answer = true;
+      await view.page.getByRole('button', { name: 'Delete selected' }).click();
+      await until('rows gone', () => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-id'))), (r) => !r.includes(ids[0]!) && !r.includes(ids[2]!));
+      await until('count', () => status(view), (t) => t.startsWith('297 commands'));
+      await new Promise((r) => setTimeout(r, 500)); // let any follow-up request go out
+      const after = view.posted.slice(mark).map((m) => (m as { body: { type: string } }).body.type);
+      assert.ok(after.includes('history/delete') && after.includes('history/query'), after.join(','));
+      assert.deepEqual(after.filter((t) => t === 'history/facets' || t === 'history/detail'), [], `after a delete: ${after.join(',')}`);
+      assert.equal(await view.page.locator('.full-command').innerText(), history.live.find((e) => e.id === ids[k])!.command);
+    } finally {
+      await view.close();
+    }
+  });
+
   it('shows new commands live when the history changes (pushed update, no reload)', async () => {
     const history = new MemoryHistory(sampleEntries(100));
     const { view } = await openHistory(browser, history);

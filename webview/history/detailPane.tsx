@@ -8,7 +8,8 @@ export interface DetailProps {
   timeline: readonly TimelineItemDto[] | undefined;
   deviceNames: Readonly<Record<string, string>>;
   selectedCount: number;
-  onInsert(run: boolean): void;
+  /** Acts on the entry shown here, by id. */
+  onInsert(id: string, run: boolean): void;
   onDelete(): void;
 }
 
@@ -34,10 +35,10 @@ export function DetailPane({ item, timeline, deviceNames, selectedCount, onInser
   return (
     <aside class="detail" aria-label="Details">
       <div class="detail-actions">
-        <button class="btn" type="button" title="Insert into the terminal without running (Enter)" onClick={() => onInsert(false)}>
+        <button class="btn" type="button" title="Insert into the terminal without running (Enter)" onClick={() => onInsert(item.id, false)}>
           <span class="codicon codicon-insert" aria-hidden="true" /> Insert
         </button>
-        <button class="btn secondary" type="button" title="Run in the terminal (Ctrl/Cmd+Enter)" onClick={() => onInsert(true)}>
+        <button class="btn secondary" type="button" title="Run in the terminal (Ctrl/Cmd+Enter)" onClick={() => onInsert(item.id, true)}>
           <span class="codicon codicon-play" aria-hidden="true" /> Run
         </button>
         <button class="btn secondary" type="button" title="Delete from history (Delete)" onClick={onDelete}>

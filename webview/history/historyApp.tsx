@@ -35,6 +35,7 @@ export interface HistoryViewState {
   filter: HistoryFilterDto;
   scrollTop: number;
   focusIndex: number;
+  focusId?: string;
   selection: PersistedSelection;
   showStats: boolean;
 }
@@ -57,6 +58,8 @@ export function HistoryApp({ host }: { host: HostConnection<HistoryViewState> })
   const [version, setVersion] = useState(0);
   const [total, setTotal] = useState(-1);
   const [focusIndex, setFocusIndex] = useState(saved?.focusIndex ?? 0);
+  // The focused entry is an id: rows move when new commands arrive, and actions must follow the entry, not the row.
+  const [focusId, setFocusId] = useState<string | undefined>(saved?.focusId);
   const [anchor, setAnchor] = useState(saved?.focusIndex ?? 0);
   const [selection, setSelection] = useState<Selection>(restoreSelection(saved?.selection));
   const [detail, setDetail] = useState<{ item: HistoryItemDto; timeline: readonly TimelineItemDto[] }>();
@@ -103,9 +106,12 @@ export function HistoryApp({ host }: { host: HostConnection<HistoryViewState> })
 
   // ---- persistence
   const persist = useCallback(() => {
-    host.setState({ v: 1, filter: filterRef.current, scrollTop: scrollTop.current, focusIndex, selection: persistSelection(selection), showStats });
-  }, [focusIndex, selection, showStats]);
-  useEffect(persist, [filter, focusIndex, selection, showStats]);
+    host.setState({
+      v: 1, filter: filterRef.current, scrollTop: scrollTop.current, focusIndex,
+      ...(focusId !== undefined ? { focusId } : {}), selection: persistSelection(selection), showStats,
+    });
+  }, [focusIndex, focusId, selection, showStats]);
+  useEffect(persist, [filter, focusIndex, focusId, selection, showStats]);
   const persistTimer = useRef<ReturnType<typeof setTimeout>>();
 
   // ---- query changes
@@ -118,6 +124,7 @@ export function HistoryApp({ host }: { host: HostConnection<HistoryViewState> })
     setVersion((v) => v + 1);
     setSelection(EMPTY_SELECTION);
     setFocusIndex(0);
+    setFocusId(undefined);
     setAnchor(0);
     scrollTop.current = 0;
     if (gridRef.current) gridRef.current.scrollTop = 0;
@@ -139,19 +146,30 @@ export function HistoryApp({ host }: { host: HostConnection<HistoryViewState> })
   const showStatsRef = useRef(showStats);
   showStatsRef.current = showStats;
   const [detailNonce, setDetailNonce] = useState(0);
+  const detailRef = useRef(detail);
+  detailRef.current = detail;
   useEffect(() => host.onPush((m) => {
     if (m.type !== 'history/changed') return;
     if (m.kind === 'deleted' && m.ids.length > 0) {
+      // The focused entry is gone: focus falls to whatever is now at its position.
+      setFocusId((id) => (id !== undefined && m.ids.includes(id) ? undefined : id));
       setSelection((s) => (s.kind === 'ids' ? { kind: 'ids', ids: new Set([...s.ids].filter((id) => !m.ids.includes(id))) } : s));
     }
     cache.invalidate();
     setVersion((v) => v + 1);
-    host.request<'history/facets'>({ type: 'history/facets' }).then((f) => {
-      setFacets(f.facets);
-      setDeviceNames(f.deviceNames);
-    }, () => undefined);
+    // A delete with known ids only removes rows: filter choices stay valid and the details need a new lookup (a
+    // same-command search over the whole history) only when their timeline lists a deleted entry. Everything else
+    // the extension host does for the panel waits behind those lookups.
+    const deleted = m.kind === 'deleted' && m.ids.length > 0 ? new Set(m.ids) : undefined;
+    if (!deleted) {
+      host.request<'history/facets'>({ type: 'history/facets' }).then((f) => {
+        setFacets(f.facets);
+        setDeviceNames(f.deviceNames);
+      }, () => undefined);
+    }
     if (showStatsRef.current) host.request<'history/stats'>({ type: 'history/stats' }).then((s) => setStats(s.stats), () => undefined);
-    setDetailNonce((n) => n + 1);
+    const shown = detailRef.current;
+    if (!deleted || (shown && (deleted.has(shown.item.id) || shown.timeline.some((t) => deleted.has(t.id))))) setDetailNonce((n) => n + 1);
   }), []);
 
   // ---- stats
@@ -160,15 +178,34 @@ export function HistoryApp({ host }: { host: HostConnection<HistoryViewState> })
     host.request<'history/stats'>({ type: 'history/stats' }).then((s) => setStats(s.stats), showError);
   }, [showStats, init]);
 
-  // ---- detail of the focused row
-  const focused = total > 0 && focusIndex < total ? cache.get(focusIndex) : undefined;
-  const focusedId = focused?.id;
+  // ---- the focused entry and where it is now
+  const at = total > 0 && focusIndex < total ? cache.get(focusIndex) : undefined;
+  const located = focusId === undefined ? -1 : at?.id === focusId ? focusIndex : cache.indexOf(focusId);
+  /** Row index to highlight: where the focused entry is now (it moves down as new commands arrive). */
+  const focusRow = located >= 0 ? located : focusIndex;
+  const focused = focusId === undefined ? at : located >= 0 ? cache.get(located) : undefined;
+  const focusedId = focusId ?? at?.id;
   useEffect(() => {
-    if (!focusedId) {
-      setDetail(undefined);
-      return undefined;
+    // Nothing focused yet (first load, or the focused entry was deleted): adopt the entry now at that position, once
+    // its page is current (a stale row there may be the deleted one).
+    const current = focusId === undefined ? cache.fresh(focusIndex) : undefined;
+    if (current) setFocusId(current.id);
+    if (located >= 0 && located !== focusIndex) {
+      const delta = located - focusIndex;
+      setFocusIndex(located);
+      setAnchor((a) => Math.max(0, a + delta));
     }
+  });
+
+  // ---- detail of the focused row
+  const detailKey = useRef('');
+  useEffect(() => {
+    if (!focusedId) return undefined;
+    // Focus can pass through "none" and back to the same entry (filter change, delete): fetch once per entry/change.
+    const key = `${focusedId} ${detailNonce}`;
+    if (key === detailKey.current) return undefined;
     const t = setTimeout(() => {
+      detailKey.current = key;
       host.request<'history/detail'>({ type: 'history/detail', id: focusedId }).then(
         (d) => setDetail({ item: d.item, timeline: d.timeline }),
         () => setDetail(undefined),
@@ -203,10 +240,18 @@ export function HistoryApp({ host }: { host: HostConnection<HistoryViewState> })
     setSelection((s) => (additive ? withIds(s, ids) : { kind: 'ids', ids: new Set(ids) }));
   }, []);
 
+  /** Focus row i and the entry shown there (loaded first when it is not yet). */
+  const focusAt = useCallback((i: number) => {
+    setFocusIndex(i);
+    const row = cache.get(i);
+    setFocusId(row?.id);
+    if (!row) void cache.load(i, i).then(() => setFocusId((id) => id ?? cache.get(i)?.id));
+  }, []);
+
   const moveFocus = useCallback((i: number, e: { shiftKey: boolean; ctrlKey: boolean; metaKey: boolean }) => {
     if (total <= 0) return;
     const next = Math.max(0, Math.min(total - 1, i));
-    setFocusIndex(next);
+    focusAt(next);
     reveal(next);
     if (e.shiftKey) {
       void selectRange(anchor, next, e.ctrlKey || e.metaKey);
@@ -225,17 +270,17 @@ export function HistoryApp({ host }: { host: HostConnection<HistoryViewState> })
   const targetForAction = useCallback((): SelectionTarget | undefined => {
     const t = toTarget(selection, filterRef.current);
     if (t) return t;
-    const row = cache.get(focusIndex);
-    return row ? { kind: 'ids', ids: [row.id] } : undefined;
-  }, [selection, focusIndex]);
+    return focusedId !== undefined ? { kind: 'ids', ids: [focusedId] } : undefined;
+  }, [selection, focusedId]);
 
-  const insert = useCallback((run: boolean) => {
-    const row = cache.get(focusIndex);
-    if (!row) return;
-    host.request<'history/insert'>({ type: 'history/insert', id: row.id, run }).then((a) => {
+  /** Insert or run the entry with this id (the one the user sees focused or in the details), never a row position. */
+  const insertEntry = useCallback((id: string | undefined, run: boolean) => {
+    if (id === undefined) return;
+    host.request<'history/insert'>({ type: 'history/insert', id, run }).then((a) => {
       if (!a.cancelled) setToast({ kind: 'info', text: run ? 'Sent to the terminal.' : 'Inserted into the terminal.' });
     }, showError);
-  }, [focusIndex]);
+  }, []);
+  const insert = useCallback((run: boolean) => insertEntry(focusedId, run), [focusedId]);
 
   const remove = useCallback(() => {
     const target = targetForAction();
@@ -243,11 +288,14 @@ export function HistoryApp({ host }: { host: HostConnection<HistoryViewState> })
     host.request<'history/delete'>({ type: 'history/delete', target }).then((a) => {
       if (a.cancelled) return;
       setSelection(EMPTY_SELECTION);
+      // Focus stays on its entry unless that entry was deleted; then it falls to whatever is now at its position.
+      const gone = target.kind === 'ids' ? target.ids.includes(focusedId ?? '') : !target.exceptIds.includes(focusedId ?? '');
+      if (gone) setFocusId(undefined);
       setToast({ kind: 'info', text: a.message ?? 'Deleted.' });
       cache.invalidate();
       setVersion((v) => v + 1);
     }, showError);
-  }, [targetForAction]);
+  }, [targetForAction, focusedId]);
 
   const exportSelection = useCallback(() => {
     const target = toTarget(selection, filterRef.current) ?? { kind: 'matching', filter: filterRef.current, exceptIds: [] };
@@ -260,10 +308,10 @@ export function HistoryApp({ host }: { host: HostConnection<HistoryViewState> })
     const mod = e.ctrlKey || e.metaKey;
     const page = Math.max(1, viewportRows.current - 1);
     switch (e.key) {
-      case 'ArrowDown': moveFocus(focusIndex + 1, e); break;
-      case 'ArrowUp': moveFocus(focusIndex - 1, e); break;
-      case 'PageDown': moveFocus(focusIndex + page, e); break;
-      case 'PageUp': moveFocus(focusIndex - page, e); break;
+      case 'ArrowDown': moveFocus(focusRow + 1, e); break;
+      case 'ArrowUp': moveFocus(focusRow - 1, e); break;
+      case 'PageDown': moveFocus(focusRow + page, e); break;
+      case 'PageUp': moveFocus(focusRow - page, e); break;
       case 'Home': moveFocus(0, e); break;
       case 'End': moveFocus(total - 1, e); break;
       case 'Enter': insert(mod); break;
@@ -271,8 +319,7 @@ export function HistoryApp({ host }: { host: HostConnection<HistoryViewState> })
       case 'Backspace': if (e.metaKey) remove(); else return; break;
       case 'Escape': setSelection(EMPTY_SELECTION); break;
       case ' ': {
-        const row = cache.get(focusIndex);
-        if (row) setSelection((s) => toggle(s, row.id));
+        if (focusedId !== undefined) setSelection((s) => toggle(s, focusedId));
         break;
       }
       case 'a':
@@ -289,13 +336,14 @@ export function HistoryApp({ host }: { host: HostConnection<HistoryViewState> })
     }
     e.preventDefault();
     e.stopPropagation();
-  }, [focusIndex, total, moveFocus, insert, remove]);
+  }, [focusRow, focusedId, total, moveFocus, insert, remove]);
 
   const onRowClick = useCallback((i: number, e: MouseEvent) => {
     gridRef.current?.focus();
     const row = cache.get(i);
     if (!row) return;
     setFocusIndex(i);
+    setFocusId(row.id);
     if (e.shiftKey) void selectRange(anchor, i, e.ctrlKey || e.metaKey);
     else if (e.ctrlKey || e.metaKey) {
       setAnchor(i);
@@ -393,24 +441,24 @@ export function HistoryApp({ host }: { host: HostConnection<HistoryViewState> })
             cache={cache}
             version={version}
             total={total}
-            focusIndex={focusIndex}
+            focusIndex={focusRow}
             selection={selection}
             deviceNames={deviceNames}
             thisDeviceId={init.thisDeviceId}
             initialScrollTop={saved?.scrollTop ?? 0}
             gridRef={gridRef}
             onRowClick={onRowClick}
-            onRowDoubleClick={(i) => { setFocusIndex(i); const r = cache.get(i); if (r) host.request<'history/insert'>({ type: 'history/insert', id: r.id, run: false }).catch(showError); }}
+            onRowDoubleClick={(i) => { const r = cache.get(i); if (!r) return; setFocusIndex(i); setFocusId(r.id); insertEntry(r.id, false); }}
             onKeyDown={onKeyDown}
             onScroll={onScroll}
           />
         </div>
         <DetailPane
-          item={detail && focused && detail.item.id === focused.id ? detail.item : focused}
-          timeline={detail && focused && detail.item.id === focused.id ? detail.timeline : undefined}
+          item={detail && detail.item.id === focusedId ? detail.item : focused}
+          timeline={detail && detail.item.id === focusedId ? detail.timeline : undefined}
           deviceNames={deviceNames}
-          selectedCount={focused && isSelected(selection, focused.id) ? selCount : 1}
-          onInsert={insert}
+          selectedCount={focusedId !== undefined && isSelected(selection, focusedId) ? selCount : 1}
+          onInsert={insertEntry}
           onDelete={remove}
         />
       </main>

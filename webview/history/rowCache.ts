@@ -49,6 +49,12 @@ export class RowCache {
     return rows?.[index - p * this.pageSize];
   }
 
+  /** The row at index from a page fetched for the current data (not a stale one kept on screen), or undefined. */
+  fresh(index: number): HistoryItemDto | undefined {
+    const p = Math.floor(index / this.pageSize);
+    return this.pages.get(p)?.[index - p * this.pageSize];
+  }
+
   /** Index of a loaded row, or -1. */
   indexOf(id: string): number {
     for (const [p, rows] of this.pages) {

@@ -5,6 +5,16 @@ import { classifyRisk } from '../../core/safety/risk';
 import type { Logger } from '../../core/util/logger';
 import type { ConfigService } from '../config';
 import type { Notifier } from '../notifier';
+import { escapeIcons } from '../views/searchQuickPick';
+import { shellOf } from './shellCapture';
+import {
+  bracketedPaste,
+  clearLineKeys,
+  firstControlCharacter,
+  lineCount,
+  normalizeNewlines,
+  takesBracketedPaste,
+} from './terminalText';
 
 export type TerminalTarget = 'active' | 'pick' | 'new';
 
@@ -26,24 +36,52 @@ export function riskFor(entry: Pick<HistoryEntry, 'command' | 'riskLevel' | 'war
   return { level: higher(entry.riskLevel, now.level), warnings };
 }
 
+/** Plain text for a modal's `detail`: the command as stored, then why it was flagged. */
+function runDetail(command: string, reasons: string): string {
+  return `Command:\n${command}\n\n${reasons}`;
+}
+
+const DONT_RUN = "Don't Run";
+const RUN = 'Run';
+const RUN_ANYWAY = 'Run Anyway';
+
 /**
- * Puts a past command into a terminal. Insert = sendText(cmd, false): it lands on the prompt, not run.
- * Run = sendText(cmd, true) after the safety confirmation that `safetyMode` asks for.
+ * Puts a past command into a terminal, and only that command: the prompt line is emptied first, text with control
+ * characters is refused, and a multi-line Insert goes in as a bracketed paste (or is not typed at all) so that no line
+ * runs. Run = the same, then Enter, after the confirmation `safetyMode` asks for. Command text is never put into a
+ * notification (VS Code renders `[label](command:…)` there as a link): only into a modal's plain-text `detail`.
  */
 export class TerminalInsert {
   constructor(
     private readonly config: ConfigService,
     private readonly notifier: Notifier,
     private readonly logger: Logger,
+    private readonly platform: NodeJS.Platform = process.platform,
   ) {}
 
-  /** Returns the terminal used, or undefined when the user cancelled. */
+  /** Returns the terminal used, or undefined when the user cancelled or the text was refused. */
   async insert(command: string, target: TerminalTarget = 'active'): Promise<vscode.Terminal | undefined> {
+    if (!(await this.acceptable(command))) return undefined;
     const terminal = await this.pickTerminal(target);
     if (!terminal) return undefined;
+    const shell = shellOf(terminal);
+    const multiLine = lineCount(command) > 1;
+    if (multiLine && !takesBracketedPaste(shell, this.platform)) {
+      const pick = await vscode.window.showWarningMessage(
+        'This command has several lines. Typing it into this terminal could run the first lines at once.',
+        {
+          modal: true,
+          detail: `Command:\n${command}\n\nCopy it, then paste it into the terminal: VS Code asks before it pastes several lines.`,
+        },
+        'Copy to Clipboard',
+      );
+      if (pick === 'Copy to Clipboard') await vscode.env.clipboard.writeText(command);
+      return undefined;
+    }
     terminal.show(false);
-    terminal.sendText(command, false);
-    this.logger.trace('inserted a command into a terminal');
+    terminal.sendText(clearLineKeys(shell, this.platform), false);
+    terminal.sendText(multiLine ? bracketedPaste(command) : command, false);
+    this.logger.trace(`inserted a command into a terminal (${multiLine ? 'bracketed paste' : 'one line'})`);
     return terminal;
   }
 
@@ -52,6 +90,7 @@ export class TerminalInsert {
     entry: Pick<HistoryEntry, 'command' | 'riskLevel' | 'warnings'>,
     target: TerminalTarget = 'active',
   ): Promise<boolean> {
+    if (!(await this.acceptable(entry.command))) return false;
     if (REDACTED.test(entry.command)) {
       const choice = await this.notifier.warn(
         'This command had secrets removed before it was saved, so it cannot run as is. ' +
@@ -65,24 +104,37 @@ export class TerminalInsert {
     const mode = this.config.settings.safetyMode;
     let needed = confirmationFor(mode, level);
     if (needed === 'none' && !vscode.workspace.isTrusted && level !== 'safe') needed = 'confirm';
-    const reasons = warnings.length > 0 ? warnings.join(' ') : `This command is rated ${level} risk.`;
-    if (needed === 'confirm') {
-      const pick = await vscode.window.showWarningMessage(`Run this ${level}-risk command? ${reasons}`, 'Run');
-      if (pick !== 'Run') return false;
-    } else if (needed === 'modal') {
+    const reasons = warnings.length > 0 ? warnings.join('\n') : `This command is rated ${level} risk.`;
+    if (needed !== 'none') {
+      // Both are modal so the command can be named in plain text. Critical: "Don't Run" comes first, so it is the
+      // default button and Enter does not run the command.
+      const items = needed === 'modal' ? [DONT_RUN, RUN_ANYWAY] : [RUN];
       const pick = await vscode.window.showWarningMessage(
         `Run this ${level}-risk command?`,
-        { modal: true, detail: `${entry.command}\n\n${reasons}` },
-        'Run',
+        { modal: true, detail: runDetail(entry.command, reasons) },
+        ...items,
       );
-      if (pick !== 'Run') return false;
+      if (pick !== RUN && pick !== RUN_ANYWAY) return false;
     }
     const terminal = await this.pickTerminal(target);
     if (!terminal) return false;
     terminal.show(false);
-    terminal.sendText(entry.command, true);
+    terminal.sendText(clearLineKeys(shellOf(terminal), this.platform), false);
+    terminal.sendText(normalizeNewlines(entry.command), true);
     this.logger.info(`ran a ${level}-risk command from history (confirmation: ${needed})`);
     return true;
+  }
+
+  /** Refuses text with control characters (they act as keystrokes), telling the user what to do instead. */
+  private async acceptable(command: string): Promise<boolean> {
+    const found = firstControlCharacter(command);
+    if (found === undefined) return true;
+    this.logger.warn('refused to type a history entry with control characters into a terminal');
+    await this.notifier.warn(
+      `This command contains ${found}, which a terminal would treat as a key press, so Caro History will not type ` +
+        'it. Open the entry in the history panel and type the command yourself.',
+    );
+    return false;
   }
 
   private async pickTerminal(target: TerminalTarget): Promise<vscode.Terminal | undefined> {
@@ -92,7 +144,8 @@ export class TerminalInsert {
     if (terminals.length === 0) return vscode.window.createTerminal({ name: 'Caro History' });
     if (target === 'active' && terminals.length === 1) return terminals[0];
     const items = [
-      ...terminals.map((t) => ({ label: t.name, terminal: t as vscode.Terminal | undefined })),
+      // Terminal titles come from the running program: `$(name)` in them must not turn into an icon.
+      ...terminals.map((t) => ({ label: escapeIcons(t.name), terminal: t as vscode.Terminal | undefined })),
       { label: NEW_TERMINAL, terminal: undefined },
     ];
     const pick = await vscode.window.showQuickPick(items, { placeHolder: 'Which terminal?' });

@@ -3,11 +3,14 @@ import type { HistoryEntry } from '../../core/model/entry';
 import type { Clock } from '../../core/util/clock';
 import { systemClock } from '../../core/util/clock';
 import type { Services } from '../services';
-import { RISK_BADGE, commandLabel, exitStatus, relativeTime } from './historyFormat';
+import { commandLabel, exitIcon, exitStatus, relativeTime, riskText } from './historyFormat';
 import { parseSearchQuery, toggleToken } from './searchQuery';
 
 export interface HistoryPickItem extends vscode.QuickPickItem {
+  /** The newest run of this command line (the one Insert/Run/Copy use). */
   entry: HistoryEntry;
+  /** How many runs of the same command line the results hold. */
+  runs: number;
 }
 
 export type PickAction = 'insert' | 'run' | 'copy';
@@ -17,7 +20,25 @@ export interface HistoryPick {
   action: PickAction;
 }
 
-const RESULT_LIMIT = 200;
+/** Runs fetched per query; equal command lines are merged into one item, at most ITEM_LIMIT items. */
+const RESULT_LIMIT = 1_000;
+const ITEM_LIMIT = 200;
+
+/** VS Code draws `$(name)` in quick pick text as an icon; `\\$(name)` shows it as typed (`echo $(whoami)`). */
+export function escapeIcons(text: string): string {
+  return text.replace(/\$\([A-Za-z0-9-]+(?:~[A-Za-z]+)?\)/g, '\\$&');
+}
+
+/** Same command line = one item: the newest run (results come newest first) and how many runs there are. */
+export function mergeRuns(entries: readonly HistoryEntry[], limit = ITEM_LIMIT): { entry: HistoryEntry; runs: number }[] {
+  const byCommand = new Map<string, { entry: HistoryEntry; runs: number }>();
+  for (const e of entries) {
+    const seen = byCommand.get(e.command);
+    if (seen) seen.runs++;
+    else if (byCommand.size < limit) byCommand.set(e.command, { entry: e, runs: 1 });
+  }
+  return [...byCommand.values()];
+}
 const FAILED_TOKEN = 'is:failed';
 
 /**
@@ -35,14 +56,22 @@ export class SearchQuickPick {
     private readonly clock: Clock = systemClock,
   ) {}
 
-  private toItem(entry: HistoryEntry, now: number): HistoryPickItem {
-    const badge = RISK_BADGE[entry.riskLevel];
-    const bits = [exitStatus(entry), relativeTime(entry.createdAt, now), entry.workingDir ?? ''].filter((b) => b !== '');
+  private toItem({ entry, runs }: { entry: HistoryEntry; runs: number }, now: number): HistoryPickItem {
+    // The icon is the newest run's exit status (as in the tree); the risk is words in the description.
+    const icon = exitIcon(entry);
+    const bits = [
+      exitStatus(entry),
+      riskText(entry.riskLevel),
+      runs > 1 ? `${runs} runs` : '',
+      relativeTime(entry.createdAt, now),
+      entry.workingDir ?? '',
+    ].filter((b) => b !== '');
     return {
-      label: commandLabel(entry.command, 300),
-      description: bits.join(' · '),
-      iconPath: new vscode.ThemeIcon(badge.icon, new vscode.ThemeColor(badge.color)),
+      label: escapeIcons(commandLabel(entry.command, 300)),
+      description: escapeIcons(bits.join(' · ')),
+      iconPath: new vscode.ThemeIcon(icon.icon, icon.color ? new vscode.ThemeColor(icon.color) : undefined),
       entry,
+      runs,
       alwaysShow: true,
       buttons: [
         { iconPath: new vscode.ThemeIcon('play'), tooltip: 'Run' },
@@ -77,7 +106,7 @@ export class SearchQuickPick {
         const page = await history.search(parseSearchQuery(value), 0, RESULT_LIMIT);
         if (mine !== seq) return;
         const now = this.clock.now();
-        qp.items = page.items.map((e) => this.toItem(e, now));
+        qp.items = mergeRuns(page.items).map((m) => this.toItem(m, now));
         qp.title = `${options.title ?? 'Search Caro History'} (${page.total} match${page.total === 1 ? '' : 'es'})`;
       } catch (err) {
         if (mine === seq) {

@@ -57,6 +57,8 @@ const DEFAULT_SETTINGS: Record<string, unknown> = {
   // The DOM renderer keeps the terminal text in the page, where readTerminal() can see it.
   'terminal.integrated.gpuAcceleration': 'off',
   'terminal.integrated.enablePersistentSessions': false,
+  // Sticky scroll adds a second xterm to the wrapper once the buffer scrolls: the terminal locators need exactly one.
+  'terminal.integrated.stickyScroll.enabled': false,
   'files.simpleDialog.enable': true,
   'window.dialogStyle': 'custom',
 };
