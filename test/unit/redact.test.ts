@@ -28,7 +28,8 @@ describe('redactSecrets: corpus (test/fixtures/redaction/corpus.json)', () => {
       'atuin-login', 'github-pat', 'github-oauth', 'github-user-token', 'github-app-token', 'github-refresh-token',
       'gitlab-pat', 'slack-token', 'slack-webhook', 'stripe-key', 'netlify-token', 'npm-token', 'pulumi-token',
       'private-key', 'url-credentials', 'auth-header', 'secret-env', 'password-flag', 'secret-flag', 'jwt',
-      'bearer-token', 'basic-auth',
+      'bearer-token', 'basic-auth', 'docker-pat', 'pypi-token', 'gitlab-token', 'huggingface-token', 'anthropic-key',
+      'google-api-key',
     ];
     const seen = new Set(corpus.flatMap((c) => c.kinds));
     for (const k of required) assert.ok(seen.has(k), `no positive corpus case for ${k}`);

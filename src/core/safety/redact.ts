@@ -155,7 +155,10 @@ const RULES: Rule[] = [
   { kind: 'github-refresh-token', re: /\bghr_[A-Za-z0-9]{76,}\b/g },
   { kind: 'github-app-token', re: /\bv1\.[0-9A-Fa-f]{40}\b/g },
   { kind: 'gitlab-pat', re: /\bglpat-[A-Za-z0-9_-]{20,}/g },
+  // GitLab pipeline trigger, deploy and runner authentication tokens.
+  { kind: 'gitlab-token', re: /\bglptt-[0-9a-f]{40}\b|\b(?:gldt|glrt)-[A-Za-z0-9_-]{20,}/g },
   { kind: 'slack-token', re: /\bxox[bpaesr]-[0-9A-Za-z-]{10,}/g },
+  { kind: 'slack-token', re: /\bxapp-\d-[A-Z0-9]{8,}-\d{8,}-[a-f0-9]{32,}\b/g },
   { kind: 'slack-webhook', re: /\bT[A-Za-z0-9_]{8,12}\/B[A-Za-z0-9_]{8,12}\/[A-Za-z0-9_]{24}\b/g },
   { kind: 'stripe-key', re: /\b[sr]k_(?:test|live)_[0-9A-Za-z]{24,}\b/g },
   { kind: 'netlify-token', re: /\bnf[pcoub]_[0-9A-Za-z]{36,}\b/g },
@@ -166,6 +169,9 @@ const RULES: Rule[] = [
   // Environment-variable names from Atuin's list: handled by the assignment rules below (value redacted, name kept).
 
   // --- Other well-known token formats.
+  { kind: 'docker-pat', re: /\bdckr_(?:pat|oat)_[A-Za-z0-9_-]{24,}/g },
+  // PyPI API tokens are macaroons whose first bytes encode "pypi.org" / "test.pypi.org".
+  { kind: 'pypi-token', re: /\bpypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,}/g },
   { kind: 'google-api-key', re: /\bAIza[0-9A-Za-z_-]{35}\b/g },
   { kind: 'anthropic-key', re: /\bsk-ant-[A-Za-z0-9_-]{20,}/g },
   { kind: 'openai-key', re: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g, accept: (m) => (looksRandom(m[0], 20) ? undefined : null) },
