@@ -7,6 +7,7 @@ import type { CapturedCommand } from '../../src/core/model/entry';
 import { validateSettings } from '../../src/core/settings/settings';
 import { captureWithExcludes } from '../fixtures/captureProbe';
 import { callWithDeadline } from '../fixtures/deadline';
+import { seededRandom } from '../fixtures/seededRandom';
 
 describe('capture: normaliseCommandLine', () => {
   const cases: { name: string; input: string; text?: string; reason?: 'empty' | 'invalidText'; detail?: RegExp; cleaned?: string[] }[] = [
@@ -95,6 +96,25 @@ describe('capture: exclude patterns', () => {
     ];
     const sizes = await callWithDeadline(join(__dirname, '../fixtures/captureProbe.ts'), 'captureWithExcludes', inputs, 2_000);
     assert.equal(sizes.length, inputs.length);
+  });
+
+  it('seeded fuzz: any pattern text compiles or gets a plain message; matching never throws', () => {
+    const pieces = ['a', '+', '*', '?', '(', ')', '[', ']', '{2,3}', '|', '^', '$', '\\', '\\1', '(?=', '(?<=', '(?i)', '\\u0041', '\\d', '.', '\n', '\u0000', '{', '}', '-'];
+    for (const seed of [21, 22, 23]) {
+      const rnd = seededRandom(seed);
+      for (let k = 0; k < 300; k++) {
+        let p = '';
+        const n = 1 + Math.floor(rnd() * 12);
+        for (let i = 0; i < n; i++) p += pieces[Math.floor(rnd() * pieces.length)];
+        const r = compileExcludePatterns([p]);
+        assert.equal(r.matchers.length + r.problems.length, p.trim() === '' ? 0 : 1, `seed ${seed} case ${k}: ${JSON.stringify(p)}`);
+        for (const m of r.matchers) m.test(`${'a'.repeat(40)}!\n(x)`);
+        for (const msg of r.problems) {
+          assert.ok(!/[\u0000-\u001f]/.test(msg), `no raw control characters: ${JSON.stringify(msg)}`);
+          assert.match(msg, /in the caroHistory\.excludePatterns setting\.$/);
+        }
+      }
+    }
   });
 
   it('checks the size before running any user pattern', () => {
