@@ -1,8 +1,13 @@
 import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
 import { CapturePipeline, type CaptureSettings, MAX_COMMAND_BYTES } from '../../src/core/capture/capturePipeline';
 import { compileExcludePatterns } from '../../src/core/capture/excludePatterns';
 import { normaliseCommandLine, utf8Bytes } from '../../src/core/capture/normaliseCommand';
 import type { CapturedCommand } from '../../src/core/model/entry';
+import { validateSettings } from '../../src/core/settings/settings';
+import { captureWithExcludes } from '../fixtures/captureProbe';
+import { callWithDeadline } from '../fixtures/deadline';
+import { seededRandom } from '../fixtures/seededRandom';
 
 describe('capture: normaliseCommandLine', () => {
   const cases: { name: string; input: string; text?: string; reason?: 'empty' | 'invalidText'; detail?: RegExp; cleaned?: string[] }[] = [
@@ -57,8 +62,66 @@ describe('capture: exclude patterns', () => {
     const r = compileExcludePatterns(['^secret', '(unclosed', '', 'x'.repeat(1001), 'ok$']);
     assert.equal(r.matchers.length, 2);
     assert.equal(r.problems.length, 2);
-    assert.match(r.problems[0] ?? '', /^Exclude pattern 2 is not a valid regular expression .* Fix it in the caroHistory\.excludePatterns setting\.$/);
-    assert.match(r.problems[1] ?? '', /Exclude pattern 4 is longer than 1000 characters/);
+    assert.match(r.problems[0] ?? '', /^Exclude pattern 2 is not a valid regular expression \(.+\); it is ignored\. Correct "\(unclosed" in the caroHistory\.excludePatterns setting\.$/);
+    assert.match(r.problems[1] ?? '', /Exclude pattern 4 is longer than 1000 characters; it is ignored\. Shorten "x{59}…"/);
+  });
+
+  it('names the pattern and what to write instead when RE2 cannot run it (look-around, back-references, \\u)', () => {
+    const r = compileExcludePatterns(['(?<=export )TOKEN=', 'secret(?!s)', '(a)\\1', '\\u00e9', '(?i)^vault ']);
+    assert.equal(r.matchers.length, 1, 'the valid pattern still applies');
+    assert.ok(r.matchers[0]?.test('VAULT read x'), 'RE2 inline flags work');
+    assert.match(r.problems[0] ?? '', /Exclude pattern 1 uses a lookbehind .* In "\(\?<=export \)TOKEN=", match the preceding text itself instead/);
+    assert.match(r.problems[1] ?? '', /Exclude pattern 2 uses a lookahead .* In "secret\(\?!s\)", /);
+    assert.match(r.problems[2] ?? '', /Exclude pattern 3 uses a back-reference .* In "\(a\)\\\\1", write the repeated text out/);
+    assert.match(r.problems[3] ?? '', /Exclude pattern 4 uses a \\u escape.* write \\x\{00E9\} instead/);
+    for (const p of r.problems) assert.ok(!/error parsing regexp|RE2JS|Syntax/.test(p), `no engine jargon: ${p}`);
+  });
+
+  it('settings validation gives the same advice and keeps the usable patterns', () => {
+    const { settings, problems } = validateSettings({ excludePatterns: ['^ok', '(a)\\1', '(?<!x)y', 'fine$'] });
+    assert.deepEqual(settings.excludePatterns, ['^ok', 'fine$']);
+    assert.equal(problems.length, 2);
+    assert.match(problems[0] ?? '', /^"caroHistory\.excludePatterns" entry 2 uses a back-reference .*; it is ignored\. In "\(a\)\\\\1", write the repeated text out/);
+    assert.match(problems[1] ?? '', /entry 3 uses a lookbehind/);
+  });
+
+  it('a user pattern with nested quantifiers cannot stall a capture (worker deadline)', async function () {
+    this.timeout(60_000); // loading TypeScript in the worker is not timed by the deadline
+    const evil = ['(a+)+$', '(x+x+)+y', '^(\\w+\\s?)*$'];
+    const inputs = [
+      JSON.stringify({ patterns: evil, command: `${'a'.repeat(32)}!` }),
+      JSON.stringify({ patterns: evil, command: `echo ${'x'.repeat(40)}` }),
+      JSON.stringify({ patterns: evil, command: `${'word '.repeat(12)}!` }),
+      JSON.stringify({ patterns: evil, command: `${'a'.repeat(20_000)}!` }),
+    ];
+    const sizes = await callWithDeadline(join(__dirname, '../fixtures/captureProbe.ts'), 'captureWithExcludes', inputs, 2_000);
+    assert.equal(sizes.length, inputs.length);
+  });
+
+  it('seeded fuzz: any pattern text compiles or gets a plain message; matching never throws', () => {
+    const pieces = ['a', '+', '*', '?', '(', ')', '[', ']', '{2,3}', '|', '^', '$', '\\', '\\1', '(?=', '(?<=', '(?i)', '\\u0041', '\\d', '.', '\n', '\u0000', '{', '}', '-'];
+    for (const seed of [21, 22, 23]) {
+      const rnd = seededRandom(seed);
+      for (let k = 0; k < 300; k++) {
+        let p = '';
+        const n = 1 + Math.floor(rnd() * 12);
+        for (let i = 0; i < n; i++) p += pieces[Math.floor(rnd() * pieces.length)];
+        const r = compileExcludePatterns([p]);
+        assert.equal(r.matchers.length + r.problems.length, p.trim() === '' ? 0 : 1, `seed ${seed} case ${k}: ${JSON.stringify(p)}`);
+        for (const m of r.matchers) m.test(`${'a'.repeat(40)}!\n(x)`);
+        for (const msg of r.problems) {
+          assert.ok(!/[\u0000-\u001f]/.test(msg), `no raw control characters: ${JSON.stringify(msg)}`);
+          assert.match(msg, /in the caroHistory\.excludePatterns setting\.$/);
+        }
+      }
+    }
+  });
+
+  it('checks the size before running any user pattern', () => {
+    assert.equal(captureWithExcludes(JSON.stringify({ patterns: ['a'], command: 'a'.repeat(MAX_COMMAND_BYTES + 1) })), 'tooLarge');
+    // (Nested quantifiers only in the worker test above: here a regression would hang the test process.)
+    assert.equal(captureWithExcludes(JSON.stringify({ patterns: ['^a+$'], command: `${'a'.repeat(30)}!` })), 'stored');
+    assert.equal(captureWithExcludes(JSON.stringify({ patterns: ['^a+$'], command: 'a'.repeat(30) })), 'excluded');
   });
 });
 

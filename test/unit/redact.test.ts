@@ -3,6 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { redactForLog } from '../../src/core/safety/logRedaction';
 import { redactSecrets } from '../../src/core/safety/redact';
+import { callWithDeadline } from '../fixtures/deadline';
+
+const REDACT_MODULE = join(__dirname, '../../src/core/safety/redact.ts');
 
 interface Case {
   name: string;
@@ -28,7 +31,8 @@ describe('redactSecrets: corpus (test/fixtures/redaction/corpus.json)', () => {
       'atuin-login', 'github-pat', 'github-oauth', 'github-user-token', 'github-app-token', 'github-refresh-token',
       'gitlab-pat', 'slack-token', 'slack-webhook', 'stripe-key', 'netlify-token', 'npm-token', 'pulumi-token',
       'private-key', 'url-credentials', 'auth-header', 'secret-env', 'password-flag', 'secret-flag', 'jwt',
-      'bearer-token', 'basic-auth',
+      'bearer-token', 'basic-auth', 'docker-pat', 'pypi-token', 'gitlab-token', 'huggingface-token', 'anthropic-key',
+      'google-api-key',
     ];
     const seen = new Set(corpus.flatMap((c) => c.kinds));
     for (const k of required) assert.ok(seen.has(k), `no positive corpus case for ${k}`);
@@ -62,7 +66,10 @@ describe('redactSecrets: behaviour', () => {
     assert.deepEqual(redactSecrets('').kinds, []);
   });
 
-  it('returns on 10 KB adversarial inputs (no catastrophic backtracking)', () => {
+  // Each list took well over 3 s on the old quadratic code; linear code needs milliseconds. The worker is terminated
+  // at the deadline, so a regression fails the test instead of hanging it.
+  it('finishes 10 KB adversarial inputs within a deadline (no catastrophic backtracking)', async function () {
+    this.timeout(60_000); // loading TypeScript in the worker is not timed by the deadline
     const adversarial = [
       'A'.repeat(10_240),
       'a_'.repeat(5_120),
@@ -83,11 +90,23 @@ describe('redactSecrets: behaviour', () => {
       `echo ${'"a\\"'.repeat(2_500)}`,
       Array.from({ length: 1_000 }, (_, i) => `K${i}_SECRET=v${i}`).join(' '),
     ];
-    for (const input of adversarial) {
-      const r = redactSecrets(input);
-      assert.equal(typeof r.text, 'string');
-      assert.ok(r.text.length > 0);
-    }
+    const sizes = await callWithDeadline(REDACT_MODULE, 'redactSecrets', adversarial, 2_000);
+    assert.equal(sizes.length, adversarial.length);
+  });
+
+  it('is linear on repeated assignment-like, query-like and key-like text (100 KB within a deadline)', async function () {
+    this.timeout(60_000);
+    const n = 100_000;
+    const fill = (unit: string): string => unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
+    const inputs = [fill('a='), fill('a=b,'), fill('TOKEN=$x:'), fill('?token=$'), fill('sk-'), fill('TOKEN="\\"'), fill('x"a":"'),
+      fill('-----BEGIN PRIVATE KEY-----'), fill(' --password "\\"'), fill('[REDACTED:x] ghp_aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC2dF4gH6 ')];
+    const sizes = await callWithDeadline(REDACT_MODULE, 'redactSecrets', inputs, 2_000);
+    assert.equal(sizes.length, inputs.length);
+  });
+
+  it('still redacts a secret assignment hidden after many harmless ones', () => {
+    const r = redactSecrets(`${'a=b,'.repeat(2_000)}API_TOKEN=Zx8Qw2Er5Ty7Ui9Op1As`);
+    assert.ok(r.text.endsWith('API_TOKEN=[REDACTED:secret-env]'), r.text.slice(-60));
   });
 });
 

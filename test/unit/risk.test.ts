@@ -2,7 +2,10 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RiskLevel } from '../../src/core/model/entry';
+import { redactSecrets } from '../../src/core/safety/redact';
 import { classifyRisk } from '../../src/core/safety/risk';
+import { callWithDeadline } from '../fixtures/deadline';
+import { seededRandom } from '../fixtures/seededRandom';
 
 interface Row {
   pattern: string;
@@ -15,7 +18,8 @@ const table = JSON.parse(readFileSync(join(__dirname, '../fixtures/risk/table.js
 
 describe('classifyRisk: table (test/fixtures/risk/table.json)', () => {
   for (const row of table) {
-    it(`${row.level.padEnd(8)} ${row.pattern}: ${row.command}`, () => {
+    // Titles show control characters escaped (\r, \u0015), never raw.
+    it(`${row.level.padEnd(8)} ${row.pattern}: ${JSON.stringify(row.command).slice(1, -1)}`, () => {
       const r = classifyRisk(row.command);
       assert.equal(r.level, row.level, `warnings: ${JSON.stringify(r.warnings)}`);
       if (row.level === 'safe') assert.deepEqual(r.warnings, []);
@@ -57,8 +61,9 @@ describe('classifyRisk: behaviour', () => {
     assert.equal(classifyRisk("rm -rf '/'").level, 'critical');
   });
 
-  it('does not hang on 10 KB adversarial input', () => {
-    for (const input of [
+  it('finishes 10 KB adversarial input within a deadline (the worker is terminated if it overruns)', async function () {
+    this.timeout(60_000); // loading TypeScript in the worker is not timed by the deadline
+    const inputs = [
       'rm '.repeat(3_400),
       `rm -rf ${'a/'.repeat(5_000)}`,
       '('.repeat(10_000),
@@ -71,9 +76,50 @@ describe('classifyRisk: behaviour', () => {
       `echo "${'$('.repeat(5_000)}"`,
       `echo "${'`'.repeat(10_000)}"`,
       `echo ${"'a' | sh ".repeat(1_000)}`,
-    ]) {
-      const r = classifyRisk(input);
-      assert.ok(['safe', 'moderate', 'high', 'critical'].includes(r.level));
-    }
+      `${'\r'.repeat(5_000)}rm -rf /`,
+      'ls\u0001'.repeat(2_500),
+      `echo '${"\r'".repeat(5_000)}`,
+      `rm -rf ${'\\\r'.repeat(5_000)}`,
+    ];
+    const sizes = await callWithDeadline(join(__dirname, '../../src/core/safety/risk.ts'), 'classifyRisk', inputs, 2_000);
+    assert.equal(sizes.length, inputs.length);
   });
+});
+
+describe('classifyRisk and redactSecrets: seeded fuzz with control characters and shell tokens', () => {
+  const TOKENS = [
+    'rm', '-rf', '/', '~', '*', '.', 'curl', '-s', 'https://x.example/i', '|', 'sh', 'sudo', 'bash', '-c', "'", '"', '\\',
+    ';', '&&', '||', '&', '(', ')', '$(', '`', '#', 'echo', 'git', 'push', '--force', 'dd', 'of=/dev/sda', '>', '/etc/passwd',
+    'TOKEN=', 'ghp_aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC2dF4gH6', '--password', 'x', 'chmod', '-R', '777', ':(){ :|:& };:', '\n', '\t',
+  ];
+  const CONTROLS = ['\r', '\u0000', '\u0001', '\u0003', '\u0007', '\b', '\u000b', '\f', '\u0015', '\u0017', '\u001b', '\u007f', '\u0085', '\u009b'];
+  const RANK = { safe: 0, moderate: 1, high: 2, critical: 3 } as const;
+  const pick = <T>(rnd: () => number, xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+  const phrase = (rnd: () => number): string => {
+    const n = 1 + Math.floor(rnd() * 8);
+    let s = '';
+    for (let i = 0; i < n; i++) s += (rnd() < 0.15 ? pick(rnd, CONTROLS) : rnd() < 0.7 ? ' ' : '') + pick(rnd, TOKENS);
+    return s;
+  };
+
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+    it(`seed ${seed}: never throws, and X<control>Y is never rated lower than Y`, () => {
+      const rnd = seededRandom(seed);
+      for (let k = 0; k < 150; k++) {
+        const x = phrase(rnd);
+        const y = phrase(rnd);
+        const joined = `${x}${pick(rnd, CONTROLS)}${y}`;
+        const whole = classifyRisk(joined);
+        const tail = classifyRisk(y);
+        assert.ok(
+          RANK[whole.level] >= RANK[tail.level],
+          `seed ${seed} case ${k}: ${JSON.stringify(joined)} is ${whole.level} but its tail ${JSON.stringify(y)} is ${tail.level}`,
+        );
+        assert.ok(whole.warnings.some((w) => /control character|carriage return/.test(w)), `no control warning: ${JSON.stringify(joined)}`);
+        const red = redactSecrets(joined);
+        assert.equal(typeof red.text, 'string');
+        assert.equal(redactSecrets(red.text).text, red.text, `redaction not idempotent: ${JSON.stringify(joined)}`);
+      }
+    });
+  }
 });

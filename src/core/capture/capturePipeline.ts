@@ -44,7 +44,7 @@ export interface PrepareOptions {
 const RECENT_KEYS = 64;
 
 /**
- * normalise → skip rules → size limit → redact → classify. Pure apart from two counters and a small window of recent
+ * normalise → skip rules → size limit → exclude patterns → redact → classify. Pure apart from two counters and a small window of recent
  * captures used to drop an event VS Code delivered twice (same terminal, same start time, same text).
  */
 export class CapturePipeline {
@@ -88,17 +88,6 @@ export class CapturePipeline {
     if (!norm.ok) return { ok: false, reason: norm.reason, detail: norm.detail };
     const commandText = norm.text;
 
-    const compiled = this.excludes.get(s.excludePatterns);
-    this.lastProblems = compiled.problems;
-    for (const re of compiled.matchers) {
-      re.lastIndex = 0;
-      if (re.test(commandText)) return { ok: false, reason: 'excluded', detail: `Matches exclude pattern ${re.source}` };
-    }
-
-    if (cmd.confidence === 'low' && s.lowConfidenceCommands === 'skip') {
-      return { ok: false, reason: 'lowConfidence' };
-    }
-
     const prompt = optionalText(cmd.prompt, 'prompt');
     if (!prompt.ok) return prompt.result;
     const explanation = optionalText(cmd.explanation, 'explanation');
@@ -112,6 +101,17 @@ export class CapturePipeline {
         reason: 'tooLarge',
         detail: `The command is ${(bytes / 1024).toFixed(1)} KB; commands over 10 KB are not stored, because a cut-off copy would be unsafe to run again.`,
       };
+    }
+
+    // After the size check, so user patterns only ever see at most 10 KB (and run in linear time on RE2).
+    const compiled = this.excludes.get(s.excludePatterns);
+    this.lastProblems = compiled.problems;
+    for (const matcher of compiled.matchers) {
+      if (matcher.test(commandText)) return { ok: false, reason: 'excluded', detail: `Matches exclude pattern ${matcher.source}` };
+    }
+
+    if (cmd.confidence === 'low' && s.lowConfidenceCommands === 'skip') {
+      return { ok: false, reason: 'lowConfidence' };
     }
 
     if (live && cmd.sessionId !== undefined) {

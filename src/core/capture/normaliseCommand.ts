@@ -8,13 +8,14 @@
  *   makes the command unsafe to store faithfully: it is rejected with a reason that names the character position.
  *   Tabs and line breaks inside the command are kept.
  */
+import { CONTROL_CHARACTER, codePointName } from '../safety/controlChars';
+
 export type NormaliseResult =
   | { ok: true; text: string; cleaned: readonly ('escapeSequences' | 'lineEndings')[] }
   | { ok: false; reason: 'empty' | 'invalidText'; detail: string };
 
 // CSI (ESC [ … final byte), OSC (ESC ] … BEL or ESC \), and two-byte ESC sequences.
 const ESCAPES = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]|\u009b[0-?]*[ -/]*[@-~]/g;
-const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export function normaliseCommandLine(raw: string): NormaliseResult {
@@ -39,13 +40,12 @@ export function normaliseCommandLine(raw: string): NormaliseResult {
     text = lf;
   }
   text = text.replace(/\n+$/, '');
-  const control = FORBIDDEN_CONTROL.exec(text);
+  const control = CONTROL_CHARACTER.exec(text);
   if (control) {
-    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
     return {
       ok: false,
       reason: 'invalidText',
-      detail: `The command contains an invisible control character (U+${code}) at character ${control.index + 1}, so it was not stored.`,
+      detail: `The command contains an invisible control character (${codePointName(control[0])}) at character ${control.index + 1}, so it was not stored.`,
     };
   }
   if (text.trim().length === 0) {

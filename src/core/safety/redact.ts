@@ -6,10 +6,12 @@
  * then rule order) and replaced in one pass, so a placeholder is never redacted twice. Where a secret has a readable
  * name (`AWS_SECRET_ACCESS_KEY=…`, `--password=…`, `Authorization: Bearer …`) only the value is replaced.
  *
- * Cost is bounded: every pattern is linear or anchored on a literal prefix (no nested quantifiers), so a 10 KB
- * adversarial input is processed in milliseconds.
+ * Cost is linear: no pattern has nested quantifiers, and a value that can be long (a shell word, a query value, a token
+ * tail, a PEM block) is not part of a regex but found by the ValueScanner, which answers a candidate starting inside a
+ * run it already scanned without rescanning it (`a=a=a=…` over 100 KB: milliseconds, not seconds).
  */
 import { findPhraseLikeRuns } from './phraseLike';
+import { ValueScanner } from './valueScanner';
 
 export interface RedactionResult {
   text: string;
@@ -26,16 +28,24 @@ interface Span {
 
 interface Rule {
   kind: string;
-  /** Must carry the `g` flag. */
+  /** Must carry the `g` flag. With `value`, it matches only the prefix before the value (`NAME=`, `--token `). */
   re: RegExp;
-  /** Capture group holding the secret (0 = whole match). */
+  /** Capture group holding the secret (0 = whole match). Without `value` only. */
   group?: number;
-  /** Optional veto / kind override, given the match. Return null to skip the match. */
-  accept?: (m: RegExpExecArray, text: string) => string | null | undefined;
+  /**
+   * The value after the prefix, found by the linear ValueScanner: 'shell' = a shell word (quoted or bare; the secret
+   * is inside the quotes), 'pem' = up to the matching END line (or the base64 that follows), or a sticky run regex.
+   */
+  value?: 'shell' | 'pem' | RegExp;
+  /** Value length needed for a match (default 1). */
+  minValue?: number;
+  /** The span to replace: the value only (default) or the prefix and the value. */
+  span?: 'value' | 'all';
+  /** A rejected candidate's whole value run is skipped (token-like runs: no other token starts inside one). */
+  skipRejected?: boolean;
+  /** Optional veto / kind override, given the match (and the value, quotes included). Return null to skip the match. */
+  accept?: (m: RegExpExecArray, text: string, value: string) => string | null | undefined;
 }
-
-/** A shell word value: quoted (contents only are the secret, handled by `valueSpan`) or bare. */
-const VALUE = String.raw`('[^'\n]*'|"(?:[^"\\\n]|\\.)*"|[^\s'";&|<>()]+)`;
 
 const PLACEHOLDER = /^\[REDACTED:/;
 
@@ -142,7 +152,10 @@ const RULES: Rule[] = [
   // --- Whole blocks first.
   {
     kind: 'private-key',
-    re: /-----BEGIN[A-Z0-9 ]{0,40} PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END[A-Z0-9 ]{0,40} PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s\\]*)/g,
+    re: /-----BEGIN[A-Z0-9 ]{0,40} PRIVATE KEY(?: BLOCK)?-----/g,
+    value: 'pem',
+    minValue: 0,
+    span: 'all',
   },
   // --- Atuin's 22 (prior-art.md §4), widened to swallow the whole token.
   { kind: 'aws-access-key-id', re: /\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/g },
@@ -155,7 +168,10 @@ const RULES: Rule[] = [
   { kind: 'github-refresh-token', re: /\bghr_[A-Za-z0-9]{76,}\b/g },
   { kind: 'github-app-token', re: /\bv1\.[0-9A-Fa-f]{40}\b/g },
   { kind: 'gitlab-pat', re: /\bglpat-[A-Za-z0-9_-]{20,}/g },
+  // GitLab pipeline trigger, deploy and runner authentication tokens.
+  { kind: 'gitlab-token', re: /\bglptt-[0-9a-f]{40}\b|\b(?:gldt|glrt)-[A-Za-z0-9_-]{20,}/g },
   { kind: 'slack-token', re: /\bxox[bpaesr]-[0-9A-Za-z-]{10,}/g },
+  { kind: 'slack-token', re: /\bxapp-\d-[A-Z0-9]{8,}-\d{8,}-[a-f0-9]{32,}\b/g },
   { kind: 'slack-webhook', re: /\bT[A-Za-z0-9_]{8,12}\/B[A-Za-z0-9_]{8,12}\/[A-Za-z0-9_]{24}\b/g },
   { kind: 'stripe-key', re: /\b[sr]k_(?:test|live)_[0-9A-Za-z]{24,}\b/g },
   { kind: 'netlify-token', re: /\bnf[pcoub]_[0-9A-Za-z]{36,}\b/g },
@@ -166,9 +182,21 @@ const RULES: Rule[] = [
   // Environment-variable names from Atuin's list: handled by the assignment rules below (value redacted, name kept).
 
   // --- Other well-known token formats.
+  { kind: 'docker-pat', re: /\bdckr_(?:pat|oat)_[A-Za-z0-9_-]{24,}/g },
+  // PyPI API tokens are macaroons whose first bytes encode "pypi.org" / "test.pypi.org".
+  { kind: 'pypi-token', re: /\bpypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,}/g },
   { kind: 'google-api-key', re: /\bAIza[0-9A-Za-z_-]{35}\b/g },
   { kind: 'anthropic-key', re: /\bsk-ant-[A-Za-z0-9_-]{20,}/g },
-  { kind: 'openai-key', re: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g, accept: (m) => (looksRandom(m[0], 20) ? undefined : null) },
+  // sk-…, sk-proj-…, sk-svcacct-…, sk-admin-… (the tail's character class covers those infixes).
+  {
+    kind: 'openai-key',
+    re: /\bsk-/g,
+    value: /[A-Za-z0-9_-]+/y,
+    minValue: 20,
+    span: 'all',
+    skipRejected: true,
+    accept: (_m, _t, value) => (looksRandom(`sk-${value}`, 20) ? undefined : null),
+  },
   { kind: 'huggingface-token', re: /\bhf_[A-Za-z0-9]{30,}\b/g },
   { kind: 'sendgrid-key', re: /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b/g },
   { kind: 'digitalocean-token', re: /\bdo[por]_v1_[a-f0-9]{64}\b/g },
@@ -203,33 +231,34 @@ const RULES: Rule[] = [
   // Query-string credentials.
   {
     kind: 'url-token',
-    re: /[?&](?:access_token|refresh_token|id_token|token|api_key|apikey|api-key|key|secret|client_secret|password|passwd|auth|sig|signature|X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token)=([^\s&#'"]+)/gi,
-    group: 1,
-    accept: (m) => (isReference(m[1] ?? '') || (m[1] ?? '').length < 6 ? null : undefined),
+    re: /[?&](?:access_token|refresh_token|id_token|token|api_key|apikey|api-key|key|secret|client_secret|password|passwd|auth|sig|signature|X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token)=/gi,
+    value: /[^\s&#'"]+/y,
+    minValue: 6,
+    accept: (_m, _t, value) => (isReference(value) ? null : undefined),
   },
   // Environment assignments: NAME=value, export NAME=value, env NAME=value, set -x NAME value (fish).
   {
     kind: 'secret-env',
-    re: new RegExp(String.raw`(?<![A-Za-z0-9_$.-])([A-Za-z_][A-Za-z0-9_]{0,200})=` + VALUE, 'g'),
-    group: 2,
-    accept: (m) => {
-      const value = m[2] ?? '';
-      if (isReference(unquote(value)) || unquote(value) === '') return null;
-      return envKind(m[1] ?? '');
+    re: /(?<![A-Za-z0-9_$.-])([A-Za-z_][A-Za-z0-9_]{0,200})=/g,
+    value: 'shell',
+    accept: (m, _t, value) => {
+      const kind = envKind(m[1] ?? '');
+      if (kind === null || isReference(unquote(value)) || unquote(value) === '') return null;
+      return kind;
     },
   },
   {
     kind: 'secret-env',
-    re: new RegExp(String.raw`\bset\s+(?:-[gxUlu]+\s+)*([A-Za-z_][A-Za-z0-9_]{0,200})\s+` + VALUE, 'g'),
-    group: 2,
-    accept: (m) => (isReference(unquote(m[2] ?? '')) ? null : envKind(m[1] ?? '')),
+    re: /\bset\s+(?:-[gxUlu]+\s+)*([A-Za-z_][A-Za-z0-9_]{0,200})\s+/g,
+    value: 'shell',
+    accept: (m, _t, value) => (isReference(unquote(value)) ? null : envKind(m[1] ?? '')),
   },
   // `aws configure set aws_secret_access_key VALUE` and friends.
   {
     kind: 'aws-secret-access-key',
-    re: new RegExp(String.raw`\b(aws_secret_access_key|aws_session_token)\s+` + VALUE, 'gi'),
-    group: 2,
-    accept: (m) => (isReference(unquote(m[2] ?? '')) ? null : (m[1] ?? '').toLowerCase() === 'aws_session_token' ? 'aws-session-token' : undefined),
+    re: /\b(aws_secret_access_key|aws_session_token)\s+/gi,
+    value: 'shell',
+    accept: (m, _t, value) => (isReference(unquote(value)) ? null : (m[1] ?? '').toLowerCase() === 'aws_session_token' ? 'aws-session-token' : undefined),
   },
   // JSON / YAML style "password": "…".
   {
@@ -241,10 +270,10 @@ const RULES: Rule[] = [
   // Long options: --password=…, --password …, --token …, --api-key=…, --client-secret …
   {
     kind: 'secret-flag',
-    re: new RegExp(String.raw`(?<=^|\s)--([A-Za-z][A-Za-z0-9-]{0,60})(?:=|\s+)` + VALUE, 'g'),
-    group: 2,
-    accept: (m) => {
-      const value = unquote(m[2] ?? '');
+    re: /(?<=^|\s)--([A-Za-z][A-Za-z0-9-]{0,60})(?:=|\s+)/g,
+    value: 'shell',
+    accept: (m, _t, raw) => {
+      const value = unquote(raw);
       if (!flagIsSecret(m[1] ?? '') || value === '' || isReference(value) || value.startsWith('-')) return null;
       return undefined;
     },
@@ -252,11 +281,11 @@ const RULES: Rule[] = [
   // mysql -pSECRET (attached only: `mysql -p db` prompts), sshpass -p SECRET / -pSECRET.
   {
     kind: 'password-flag',
-    re: new RegExp(String.raw`(?<=\s)-p(?:\s+)?` + VALUE, 'g'),
-    group: 1,
-    accept: (m, text) => {
-      const attached = !/^-p\s/.test(m[0]);
-      const value = unquote(m[1] ?? '');
+    re: /(?<=\s)-p\s*/g,
+    value: 'shell',
+    accept: (m, text, raw) => {
+      const attached = m[0] === '-p';
+      const value = unquote(raw);
       if (value === '' || isReference(value)) return null;
       const words = segmentWords(text, m.index);
       if (words.has('sshpass')) return undefined;
@@ -268,11 +297,11 @@ const RULES: Rule[] = [
   // ldapsearch & co -w, openssl -pass pass:…, smbclient -U user%password.
   {
     kind: 'password-flag',
-    re: new RegExp(String.raw`(?<=\s)(-p|-a|-P|-w|--pass|-pass(?:in|out)?|-passin|-passout)\s+` + VALUE, 'g'),
-    group: 2,
-    accept: (m, text) => {
+    re: /(?<=\s)(-p|-a|-P|-w|--pass|-pass(?:in|out)?|-passin|-passout)\s+/g,
+    value: 'shell',
+    accept: (m, text, raw) => {
       const flag = m[1] ?? '';
-      let value = unquote(m[2] ?? '');
+      let value = unquote(raw);
       if (value === '' || isReference(value) || value.startsWith('-')) return null;
       const words = segmentWords(text, m.index);
       if (flag === '-p' && words.has('login') && hasProgram(words, LOGIN_TOOL)) return undefined;
@@ -326,8 +355,43 @@ const COMPILED: { rule: Rule; re: RegExp }[] = RULES.map((rule) => ({
   re: new RegExp(rule.re.source, rule.re.flags.includes('d') ? rule.re.flags : rule.re.flags + 'd'),
 }));
 
+/** END line of a PEM private key block. */
+const PEM_END = /-----END[A-Z0-9 ]{0,40} PRIVATE KEY(?: BLOCK)?-----/g;
+/** What follows a BEGIN line without an END line (a pasted, cut-off key). */
+const PEM_BODY = /[A-Za-z0-9+/=\s\\]*/y;
+
+/** End of the value after a prefix, or -1 when there is no value. */
+function valueEnd(scanner: ValueScanner, value: NonNullable<Rule['value']>, start: number): number {
+  if (value === 'shell') return scanner.shellWordEnd(start);
+  if (value === 'pem') return scanner.nextMatch(PEM_END, start)?.end ?? scanner.runEnd(PEM_BODY, start);
+  return scanner.runEnd(value, start);
+}
+
+/** A candidate whose value is found by the scanner (rules with `value`). Returns the span, or null when rejected. */
+function valueCandidate(rule: Rule, re: RegExp, m: RegExpExecArray, text: string, scanner: ValueScanner): { start: number; end: number; kind?: string } | null {
+  const vStart = m.index + m[0].length;
+  const vEnd = valueEnd(scanner, rule.value as NonNullable<Rule['value']>, vStart);
+  if (vEnd < 0 || vEnd - vStart < (rule.minValue ?? 1)) {
+    re.lastIndex = m.index + 1;
+    return null;
+  }
+  const raw = text.slice(vStart, vEnd);
+  const verdict = rule.accept ? rule.accept(m, text, raw) : undefined;
+  if (verdict === null) {
+    // Let overlapping later matches start inside this one (`FOO=x,API_TOKEN=…`), except in token-like runs.
+    re.lastIndex = rule.skipRejected ? Math.max(vEnd, m.index + 1) : m.index + 1;
+    return null;
+  }
+  re.lastIndex = Math.max(vEnd, m.index + 1);
+  const quoted = raw.length >= 2 && (raw[0] === "'" || raw[0] === '"') && raw[raw.length - 1] === raw[0];
+  const span = rule.span === 'all' ? { start: m.index, end: vEnd } : quoted ? { start: vStart + 1, end: vEnd - 1 } : { start: vStart, end: vEnd };
+  if (span.end <= span.start) return null;
+  return verdict === undefined ? span : { ...span, kind: verdict };
+}
+
 function collect(text: string): Span[] {
   const spans: Span[] = [];
+  const scanner = new ValueScanner(text);
   COMPILED.forEach(({ rule, re }, priority) => {
     re.lastIndex = 0;
     let m: RegExpExecArray | null;
@@ -336,7 +400,12 @@ function collect(text: string): Span[] {
         re.lastIndex += 1;
         continue;
       }
-      const verdict = rule.accept ? rule.accept(m, text) : undefined;
+      if (rule.value) {
+        const found = valueCandidate(rule, re, m, text, scanner);
+        if (found) spans.push({ start: found.start, end: found.end, kind: found.kind ?? rule.kind, priority });
+        continue;
+      }
+      const verdict = rule.accept ? rule.accept(m, text, m[0]) : undefined;
       if (verdict === null) {
         // Let overlapping later matches start inside this one (e.g. `--no-password --token X`).
         re.lastIndex = m.index + 1;
@@ -347,13 +416,28 @@ function collect(text: string): Span[] {
     }
   });
   for (const p of findPhraseLikeRuns(text, 12, 0)) spans.push({ ...p, kind: 'recovery-phrase', priority: -1 });
-  // Text that is already a placeholder is never redacted again (idempotence).
+  return withoutPlaceholders(text, spans);
+}
+
+/**
+ * Text that is already a placeholder is never redacted again (idempotence). One sweep: placeholders do not overlap and
+ * are in order, so for spans sorted by start only the first placeholder ending after the span's start can overlap it.
+ */
+function withoutPlaceholders(text: string, spans: Span[]): Span[] {
   const existing: { start: number; end: number }[] = [];
   const ph = /\[REDACTED:[a-z0-9-]{1,40}\]/g;
   let e: RegExpExecArray | null;
   while ((e = ph.exec(text)) !== null) existing.push({ start: e.index, end: e.index + e[0].length });
   if (existing.length === 0) return spans;
-  return spans.filter((s) => !existing.some((x) => s.start < x.end && x.start < s.end));
+  spans.sort((a, b) => a.start - b.start);
+  const kept: Span[] = [];
+  let k = 0;
+  for (const s of spans) {
+    while (k < existing.length && (existing[k] as { end: number }).end <= s.start) k++;
+    const x = existing[k];
+    if (!x || x.start >= s.end) kept.push(s);
+  }
+  return kept;
 }
 
 /** Replaces secrets by `[REDACTED:<kind>]`. Pure; safe on any string. */

@@ -5,6 +5,7 @@
  * on the quote-masked text. Text after `sh -c`, `eval`, `sudo`, `ssh host`, `xargs` … is classified recursively.
  */
 import type { RiskLevel } from '../model/entry';
+import { codePointName, keyPressPositions } from './controlChars';
 import { lexShell, type Segment } from './shellWords';
 
 export interface RiskAssessment {
@@ -39,9 +40,14 @@ const MAX_DEPTH = 4;
 /** Longer input is classified on its first 64 KB (commands over 10 KB are not stored anyway, decision 17). */
 const MAX_INPUT = 64 * 1024;
 
+/** At most this many control characters start a separate reading of the rest of the command. */
+const MAX_KEY_PRESS_READINGS = 16;
+
 export function classifyRisk(command: string): RiskAssessment {
   const findings = new Findings();
-  analyse(command.length > MAX_INPUT ? command.slice(0, MAX_INPUT) : command, findings, 0);
+  const text = command.length > MAX_INPUT ? command.slice(0, MAX_INPUT) : command;
+  analyse(text, findings, 0);
+  keyPressRules(text, findings);
   let level: RiskLevel = 'safe';
   for (const f of findings.items) level = maxRisk(level, f.level);
   const warnings = [...findings.items]
@@ -49,6 +55,27 @@ export function classifyRisk(command: string): RiskAssessment {
     .map((f) => f.warning)
     .filter((w, i, all) => all.indexOf(w) === i);
   return { level, warnings };
+}
+
+/**
+ * A control character is a key press in a terminal: CR is Enter, others can erase or reorder the line. The text after
+ * each one is also read on its own (as a fresh command line), so `echo '<CR>rm -rf /` or `x<Ctrl-U>rm -rf /` are never
+ * rated lower than `rm -rf /`.
+ */
+function keyPressRules(text: string, out: Findings): void {
+  const positions = keyPressPositions(text, MAX_KEY_PRESS_READINGS);
+  for (const p of positions) analyse(text.slice(p + 1), out, 0);
+  if (positions.length === 0) return;
+  const others = positions.map((p) => text[p] as string).filter((c) => c !== '\r');
+  if (others.length > 0) {
+    out.add(
+      'high',
+      `Contains an invisible control character (${codePointName(others[0] as string)}) that a terminal treats as a key press: what runs can differ from what is shown`,
+    );
+  }
+  if (positions.some((p) => text[p] === '\r')) {
+    out.add('moderate', 'Contains a carriage return (U+000D), which a terminal treats as Enter: the text after it runs as a separate command');
+  }
 }
 
 function analyse(command: string, out: Findings, depth: number): void {
@@ -426,8 +453,8 @@ function rmRules(args: string[], elevated: boolean, out: Findings): void {
     out.add('moderate', 'Deletes every file matching a wildcard');
   }
   if (elevated) out.add('high', 'Deletes files as root');
-  // A plain `rm -rf build/` is common and fine: no warning. `force` alone changes nothing.
-  void force;
+  // `rm -rf build/` is common, but it deletes a whole tree without asking and cannot be undone: at least moderate.
+  if (recursive && force && operands.length > 0) out.add('moderate', 'Deletes a folder and everything in it without asking');
 }
 
 function isUnder(path: string, prefixes: readonly string[]): boolean {

@@ -3,6 +3,7 @@
  * end of the input. Quoted text becomes part of a word (quotes removed) and is masked out of `masked`, so pattern rules
  * never fire on text inside quotes (`echo 'rm -rf /'` is safe), while analysers still see `rm -rf "/"` as `rm -rf /`.
  */
+import { isControlCharacter } from './controlChars';
 
 export interface Redirect {
   /** '>', '>>', '<', '>|' … (fd numbers stripped). */
@@ -15,7 +16,7 @@ export interface Segment {
   /** Words that contained quoted text (parallel to `words`). */
   quoted: boolean[];
   redirects: Redirect[];
-  /** Separator that preceded this segment: '' (start), '|', ';', '&&', '||', '&', '(' , ')', '`', '$(' or '\n'. */
+  /** Separator that preceded this segment: '' (start), '|', ';', '&&', '||', '&', '(' , ')', '`', '$(' or '\n' (also for CR and other control characters). */
   sepBefore: string;
 }
 
@@ -71,12 +72,22 @@ export function lexShell(input: string): Lexed {
         i += 1;
         continue;
       }
-      maskedChars.push(next === '\n' ? '\n' : ' ');
-      if (next !== '\n') {
+      // Backslash + Enter (LF, CR or CRLF) continues the line.
+      const continuation = next === '\n' || next === '\r';
+      if (!continuation && isControlCharacter(next)) {
+        i += 1; // the control character is handled below as a key press
+        continue;
+      }
+      maskedChars.push(continuation ? '\n' : ' ');
+      if (!continuation) {
         word += next;
         inWord = true;
       }
       i += 2;
+      if (next === '\r' && input[i] === '\n') {
+        maskedChars.push('\n');
+        i += 1;
+      }
       continue;
     }
     if (c === "'" || c === '"' || (c === '$' && input[i + 1] === "'")) {
@@ -122,13 +133,20 @@ export function lexShell(input: string): Lexed {
     }
     if (c === '#' && !inWord) {
       // Comment to end of line.
-      while (i < n && input[i] !== '\n') {
+      while (i < n && input[i] !== '\n' && !isControlCharacter(input[i] as string)) {
         maskedChars.push(' ');
         i += 1;
       }
       continue;
     }
-    if (c === ' ' || c === '\t' || c === '\r') {
+    if (isControlCharacter(c)) {
+      // A terminal treats CR as Enter and other control characters as key presses: never part of a word.
+      maskedChars.push('\n');
+      i += 1;
+      endSegment('\n');
+      continue;
+    }
+    if (c === ' ' || c === '\t') {
       endWord();
       maskedChars.push(c);
       i += 1;

@@ -3,6 +3,7 @@
  * `contributes.configuration` is generated from SETTINGS (configurationContribution) and tested against it.
  */
 import { SAFETY_MODES, type SafetyMode } from '../model/entry';
+import { compileExcludePattern, type ExcludeMatcher } from './excludePattern';
 
 export interface Settings {
   captureEnabled: boolean;
@@ -280,9 +281,9 @@ export function validateSettings(raw: Record<string, unknown>): ValidatedSetting
           problems.push(`${name('excludePatterns')} entry ${i + 1} is not a non-empty text pattern; it is ignored.`);
           return;
         }
-        const error = regexError(p);
-        if (error) problems.push(`${name('excludePatterns')} entry ${i + 1} is not a valid regular expression (${error}); it is ignored.`);
-        else settings.excludePatterns.push(p);
+        const compiled = compileExcludePattern(p);
+        if (compiled.ok) settings.excludePatterns.push(p);
+        else problems.push(`${name('excludePatterns')} entry ${i + 1} ${compiled.what}; it is ignored. ${compiled.fix}.`);
       });
     }
   }
@@ -315,17 +316,6 @@ export function validateSettings(raw: Record<string, unknown>): ValidatedSetting
   return { settings, problems };
 }
 
-function regexError(pattern: string): string | null {
-  try {
-    new RegExp(pattern);
-    return null;
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    // "Invalid regular expression: /(/: Unterminated group" → "Unterminated group"
-    return msg.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
-  }
-}
-
 /** null when fine, otherwise a short reason. */
 export function checkRelayUrl(url: string): string | null {
   const trimmed = url.trim();
@@ -342,17 +332,14 @@ export function checkRelayUrl(url: string): string | null {
 }
 
 /**
- * Compiles validated exclude patterns. Invalid ones (already reported by validateSettings) are skipped, so this never
- * throws.
+ * Compiles validated exclude patterns for the linear-time engine. Invalid ones (already reported by validateSettings)
+ * are skipped, so this never throws.
  */
-export function compileExcludePatterns(patterns: readonly string[]): RegExp[] {
-  const out: RegExp[] = [];
+export function compileExcludePatterns(patterns: readonly string[]): ExcludeMatcher[] {
+  const out: ExcludeMatcher[] = [];
   for (const p of patterns) {
-    try {
-      out.push(new RegExp(p));
-    } catch {
-      // reported by validateSettings
-    }
+    const compiled = compileExcludePattern(p);
+    if (compiled.ok) out.push(compiled.matcher);
   }
   return out;
 }

@@ -36,7 +36,7 @@ export function formatDuration(ms: number | undefined): string {
 
 /** One line, at most `max` characters (the tree shows the first line of multi-line commands). */
 export function commandLabel(command: string, max = 160): string {
-  const lines = command.split('\n');
+  const lines = visibleControls(command).split('\n');
   let first = (lines[0] ?? '').trim();
   if (lines.length > 1) first += ' …';
   return first.length > max ? `${first.slice(0, max - 1)}…` : first;
@@ -73,4 +73,42 @@ export function dayStarts(now: number): { today: number; yesterday: number } {
   const today = d.getTime();
   d.setDate(d.getDate() - 1);
   return { today, yesterday: d.getTime() };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Text from history (synced from other devices, imported, typed) is data: it must never become Markdown, a link, an
+// image, HTML or a command link in a tooltip, and control characters are shown, never passed on.
+
+const C0_OR_DEL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+const C1 = /[\u0080-\u009f]/g;
+/** Every ASCII punctuation character: CommonMark lets each be backslash-escaped to stand for itself. */
+const ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/g;
+
+/** Control characters (except tab and line feed) as visible symbols: U+0001 → ␁, CR → ␍, DEL → ␡, C1 → �. */
+export function visibleControls(text: string): string {
+  return text
+    .replace(C0_OR_DEL, (c) => String.fromCharCode(c === '\u007f' ? 0x2421 : 0x2400 + c.charCodeAt(0)))
+    .replace(C1, '\ufffd');
+}
+
+/**
+ * History text for a Markdown tooltip, on one line: every ASCII punctuation character is backslash-escaped (so no
+ * emphasis, heading, list, link, image, HTML, entity or autolink can form: `https\:\/\/…`, `www\.…`, `a\@b`),
+ * control characters are shown as symbols and line breaks as " ↵ ".
+ */
+export function markdownText(text: string): string {
+  return visibleControls(text).replace(ASCII_PUNCTUATION, '\\$&').replace(/\n/g, ' ↵ ');
+}
+
+/**
+ * A fenced code block that nothing inside `code` can close: the fence is one backtick longer than the longest run of
+ * backticks anywhere in the text (at least three), so even an indented "   ````" line stays code. Control characters
+ * are shown as symbols (a bare CR would otherwise end a Markdown line).
+ */
+export function markdownCodeBlock(code: string, language: 'shellscript' | 'powershell'): string {
+  const shown = visibleControls(code);
+  let longest = 0;
+  for (const run of shown.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}${language}\n${shown}\n${fence}\n`;
 }

@@ -14,8 +14,11 @@ import {
   exitStatus,
   exitStatusWords,
   formatDuration,
+  markdownCodeBlock,
+  markdownText,
   relativeTime,
   riskText,
+  visibleControls,
 } from './historyFormat';
 
 export const HISTORY_VIEW_ID = 'caroHistory.history';
@@ -197,21 +200,31 @@ export class HistoryTreeProvider extends Disposable implements vscode.TreeDataPr
       (b) => b !== '',
     );
     if (e.lowConfidence) bits.push('uncertain');
-    item.description = bits.join(' · ');
+    item.description = visibleControls(bits.join(' · '));
     const icon = exitIcon(e);
     item.iconPath = new vscode.ThemeIcon(icon.icon, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
     item.contextValue = e.exitCode !== undefined && e.exitCode !== 0 ? 'caroHistory.entry.failed' : 'caroHistory.entry';
     item.accessibilityInformation = {
-      label: `${e.command}, ${e.riskLevel} risk, ${exitStatusWords(e)}, ${relativeTime(e.createdAt, now)}, ${this.deviceLabel(e.deviceId)}`,
+      label: visibleControls(
+        `${e.command}, ${e.riskLevel} risk, ${exitStatusWords(e)}, ${relativeTime(e.createdAt, now)}, ${this.deviceLabel(e.deviceId)}`,
+      ),
     };
     item.tooltip = this.tooltip(e, now);
     item.command = { command: CommandId.showDetails, title: 'Show Command Details', arguments: [node] };
     return item;
   }
 
+  /**
+   * Everything from history is escaped (markdownText) or fenced (markdownCodeBlock); the tooltip is untrusted, with no
+   * HTML and no theme icons, so a synced command cannot add fake rows, links, images or command links.
+   */
   private tooltip(e: HistoryEntry, now: number): vscode.MarkdownString {
-    const md = new vscode.MarkdownString();
-    md.appendCodeblock(e.command, e.shell === 'pwsh' || e.shell === 'powershell' ? 'powershell' : 'shellscript');
+    const md = new vscode.MarkdownString('', false);
+    md.isTrusted = false;
+    md.supportHtml = false;
+    md.supportThemeIcons = false;
+    md.appendMarkdown(markdownCodeBlock(e.command, e.shell === 'pwsh' || e.shell === 'powershell' ? 'powershell' : 'shellscript'));
+    md.appendMarkdown('\n');
     const rows: [string, string | undefined][] = [
       ['Risk', e.riskLevel],
       ...e.warnings.map((w): [string, string] => ['Warning', w]),
@@ -222,14 +235,13 @@ export class HistoryTreeProvider extends Disposable implements vscode.TreeDataPr
       ['Workspace', e.workspace],
       ['Shell', e.shell],
       ['Device', this.deviceLabel(e.deviceId)],
+      ['Tags', e.tags.length > 0 ? e.tags.join(', ') : undefined],
       ['Prompt', e.prompt || undefined],
       ['Note', e.lowConfidence ? 'VS Code was unsure of this command line' : undefined],
     ];
     for (const [k, v] of rows) {
       if (v === undefined || v === '') continue;
-      md.appendMarkdown(`**${k}:** `);
-      md.appendText(v);
-      md.appendMarkdown('  \n');
+      md.appendMarkdown(`**${k}:** ${markdownText(v)}  \n`);
     }
     return md;
   }

@@ -127,8 +127,10 @@ export class MarkdownString {
   value = '';
   isTrusted = false;
   supportThemeIcons = false;
-  constructor(value = '') {
+  supportHtml = false;
+  constructor(value = '', supportThemeIcons = false) {
     this.value = value;
+    this.supportThemeIcons = supportThemeIcons;
   }
   appendText(text: string): this {
     this.value += text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
