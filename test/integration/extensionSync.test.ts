@@ -199,15 +199,27 @@ describe('extension sync flows (real relay on 127.0.0.1)', function () {
     const others = (await sync.devices()).filter((d) => !d.isCurrent);
     assert.ok(others.length >= 1, 'the set-up device is listed');
     const victim = others[0]!;
+    // Device names come from other devices: one that looks like a command link must never reach a notification.
+    const hostileName = '[Clear](command:caroHistory.clearHistory)';
+    await sync.renameDevice(victim.deviceId, hostileName);
+    const messagesBefore = shim.messages.length;
     shim.onMessage = () => undefined;
     await shim.executeCommand(CommandId.removeDevice, victim.deviceId);
     const ask = shim.messages.at(-1)!;
     assert.equal(ask.modal, true);
     assert.match(ask.detail ?? '', /Commands it already synced stay in your history/);
+    assert.match(ask.detail ?? '', /Removing does not lock it out: that device still knows your recovery phrase and can join again/);
+    assert.deepEqual(ask.items, ['Remove Device', 'Remove and Rotate Phrase'], 'rotating is offered where the device is removed');
     assert.ok((await sync.devices()).some((d) => d.deviceId === victim.deviceId), 'cancel keeps the device');
     shim.onMessage = (m) => (m.modal ? 'Remove Device' : undefined);
     await shim.executeCommand(CommandId.removeDevice, victim.deviceId);
     assert.equal((await sync.devices()).some((d) => d.deviceId === victim.deviceId), false);
+    assert.match(shim.messages.at(-1)?.text ?? '', /can still join again with your recovery phrase until you run "Caro History: Rotate Recovery Phrase"/);
+    for (const m of shim.messages.slice(messagesBefore).filter((x) => !x.modal)) {
+      assert.equal(m.text.includes('command:'), false, `device name in a notification: ${m.text}`);
+    }
+    await shim.executeCommand(CommandId.removeDevice, victim.deviceId);
+    assert.match(shim.messages.at(-1)?.text ?? '', /not in your device list any more/, 'a stale id is refused, not replaced by a pick');
 
     let newWords: string[] = [];
     shim.onInputBox = (o) => newWords[Number(/#(\d+)/.exec(o.prompt ?? '')?.[1]) - 1];
