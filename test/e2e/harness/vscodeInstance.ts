@@ -25,6 +25,8 @@ export interface LaunchOptions {
   env?: Record<string, string>;
   /** Reuse the folders of an earlier instance (same user data, extensions, store): a "restart" of the same device. */
   reuseDir?: string;
+  /** Workspace Trust on: the folder opens untrusted (Restricted Mode). Default off (trust disabled). */
+  workspaceTrust?: boolean;
 }
 
 export interface TreeItem {
@@ -109,7 +111,10 @@ export class VsCodeInstance {
 
     const settingsFile = d('user-data/User/settings.json');
     const previous = existsSync(settingsFile) ? (JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>) : {};
-    const settings = { ...DEFAULT_SETTINGS, ...previous, ...opts.settings };
+    const trust = opts.workspaceTrust
+      ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' }
+      : {};
+    const settings = { ...DEFAULT_SETTINGS, ...previous, ...trust, ...opts.settings };
     writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
     // code-server is a remote window: machine-scoped settings (e.g. caroHistory.deviceName) are read from the
     // server's Machine settings, not from User settings as in desktop VS Code.
@@ -179,7 +184,7 @@ export class VsCodeInstance {
         `127.0.0.1:${port}`,
         '--disable-telemetry',
         '--disable-update-check',
-        '--disable-workspace-trust',
+        ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
         '--disable-getting-started-override',
         '--ignore-last-opened',
         d('workspace'),
