@@ -326,7 +326,8 @@ export class VsCodeInstance {
 
   /** Waits until the open quick input's title contains `title` (so typing goes to it, not to the closing palette). */
   async waitForQuickInput(title: string): Promise<void> {
-    const t = this.page.locator('.quick-input-widget .quick-input-title');
+    // A closing widget (inert, animating out) keeps its old title: it is not the input we wait for.
+    const t = this.page.locator('.quick-input-widget:not(.quick-input-widget-closing) .quick-input-title');
     await waitFor(`the "${title}" input`, async () => (await t.isVisible().catch(() => false)) && ((await t.textContent()) ?? '').includes(title), {
       timeoutMs: 20_000,
       describe: () => t.textContent().catch(() => ''),
