@@ -15,6 +15,30 @@ const MAX_BYTES = 3 * 1024 * 1024;
 /** What may be inside the package (paths as `vsce ls` prints them). */
 const ALLOWED = [/^dist\//, /^media\/(?!screenshots\/)/, /^package\.json$/, /^README\.md$/, /^CHANGELOG\.md$/, /^LICENSE(\.txt|\.md)?$/];
 
+/** Manifest keys whose string values are paths of files the package must contain. */
+const FILE_KEYS = new Set(['icon', 'main', 'browser', 'light', 'dark', 'path', 'image', 'markdown', 'svg', 'l10n']);
+
+/**
+ * Every file package.json references (extension icon, entry points, `bin`, view-container and command icons, grammar
+ * and walkthrough paths), as `vsce ls` prints them. `$(codicon)` names and URLs are not files.
+ */
+export function manifestReferencedFiles(pkg) {
+  const found = new Set();
+  const add = (v) => {
+    if (typeof v !== 'string' || v.startsWith('$(') || /^[a-z][a-z0-9+.-]*:/i.test(v)) return;
+    found.add(v.replace(/^\.\//, ''));
+  };
+  const walk = (v, key) => {
+    if (Array.isArray(v)) for (const x of v) walk(x, key);
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
+    else if (FILE_KEYS.has(key)) add(v);
+  };
+  const { scripts: _s, dependencies: _d, devDependencies: _dd, bin, ...manifest } = pkg;
+  walk(manifest, '');
+  for (const v of Object.values(bin ?? {})) add(v);
+  return [...found].sort();
+}
+
 export function vsixPath(out) {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   return out ?? join(root, `${pkg.name}-${pkg.version}.vsix`);
@@ -66,6 +90,14 @@ export function packageVsix({ build = true, ifStale = false, out } = {}) {
   const unexpected = files.filter((f) => !ALLOWED.some((re) => re.test(f)));
   if (unexpected.length) {
     throw new Error(`.vscodeignore lets files into the package that must not ship: ${unexpected.join(', ')}`);
+  }
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const missing = manifestReferencedFiles(pkg).filter((f) => !files.includes(f));
+  if (missing.length) {
+    throw new Error(
+      `package.json uses ${missing.join(', ')} but the package would not contain ${missing.length === 1 ? 'it' : 'them'}: ` +
+        `add ${missing.map((f) => `"!${f}"`).join(', ')} to .vscodeignore (and create the file if it does not exist)`,
+    );
   }
   run(vsce, ['package', '--no-dependencies', '--out', target]);
   const bytes = statSync(target).size;

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
 import type { KeyVault } from '../core/crypto/keyVault';
 import type { HistoryChange } from '../core/history/historyApi';
 import { type HistoryService, openHistory } from '../core/history/historyService';
+import { StoreChangeWatcher, type WatcherTimers } from '../core/history/storeChangeWatcher';
 import type { CaptureOutcome, CapturedCommand, Platform } from '../core/model/entry';
 import type { SyncStatus } from '../core/sync/syncApi';
+import { realTimers } from '../core/sync/backoff';
 import { type SyncEngine, type SyncEngineOptions, createSyncEngine } from '../core/sync/syncEngine';
 import { type Clock, systemClock } from '../core/util/clock';
 import { Emitter, type Event } from '../core/util/emitter';
@@ -45,6 +47,8 @@ export interface ServicesOptions {
   vault: KeyVault;
   storageDir: string;
   clock?: Clock;
+  /** For tests: the timers of the watcher that notices other windows' writes. */
+  watchTimers?: WatcherTimers;
   /** For tests: a WebSocket constructor handed to the sync engine. */
   webSocket?: SyncEngineOptions['webSocket'];
 }
@@ -144,11 +148,31 @@ export class Services extends Disposable {
     }
     history.setPaused(this.paused);
     this._register(history.onDidChange((change) => this.historyChange.fire(change)));
+    this._register(this.watchOtherWindows(history));
     this.historyInstance = history;
     this.opts.logger.info(`history store opened in ${Date.now() - started} ms`);
     if (history.db.movedAsideTo) this.storeRecovered.fire(history.db.movedAsideTo);
     this.historyOpened.fire(history);
     return history;
+  }
+
+  /** Other windows of this device (and the CLI) write the same file: their commits refresh this window's views. */
+  private watchOtherWindows(history: HistoryService): StoreChangeWatcher {
+    let warned = false;
+    return new StoreChangeWatcher({
+      fileSignature: () => {
+        const st = statSync(this.dbPath, { throwIfNoEntry: false });
+        return st ? `${st.size}:${st.mtimeMs}:${st.ctimeMs}` : undefined;
+      },
+      dataVersion: () => history.db.get<{ data_version: number }>('PRAGMA data_version')?.data_version ?? 0,
+      onExternalChange: () => history.announceExternalChange(),
+      timers: this.opts.watchTimers ?? realTimers,
+      onError: (err) => {
+        if (warned) return;
+        warned = true;
+        this.opts.logger.error('could not check the history file for changes by other windows', err);
+      },
+    });
   }
 
   /** Creates the sync engine on first call (opens the store first). It makes no network request until enabled. */

@@ -3,6 +3,8 @@ import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generatePhrase } from '../../src/core/crypto/phrase';
+import { SecretKey } from '../../src/core/crypto/secretKey';
 import { configurationContribution } from '../../src/core/settings/settings';
 import { classifyRisk } from '../../src/core/safety/risk';
 import { COMMANDS, COMMAND_CATEGORY, CommandId } from '../../src/extension/commands/commandIds';
@@ -206,6 +208,31 @@ describe('extension activation and commands (real core, real store on disk, vsco
     assert.equal(readFileSync(join(h.storageDir, DB_FILE_NAME)).includes(Buffer.from(secret)), false);
   });
 
+  it('the log channel itself redacts secrets, recovery phrases and key material at every level (last line of defence)', async () => {
+    h = await startExtension();
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ9aB3kLm2';
+    const phrase = generatePhrase();
+    const vaultKey = SecretKey.random().toVaultString();
+    const leaks = [`export AWS_SECRET_ACCESS_KEY=${secret}`, `restore with ${phrase}`, `key ${vaultKey}`];
+    const logger = h.api.services.logger;
+    const channel = shim.outputChannels.find((c) => c.name === 'Caro History')!;
+    const before = channel.lines.length;
+    for (const text of leaks) {
+      logger.trace(text);
+      logger.info(text);
+      logger.warn(text);
+      logger.error(text);
+      logger.error('could not import', new Error(text));
+    }
+    const logged = channel.lines.slice(before);
+    assert.equal(logged.length, leaks.length * 5, 'every call reached the channel');
+    for (const line of logged) assert.match(line, /\[REDACTED:[a-z-]+\]/, `not redacted: ${line}`);
+    const all = logged.join('\n');
+    for (const raw of [secret, phrase, vaultKey, phrase.split(' ').slice(0, 8).join(' ')]) {
+      assert.equal(all.includes(raw), false, `raw secret in the log: ${raw.slice(0, 12)}…`);
+    }
+  });
+
   it('Insert puts the command on the prompt without running it (sendText(cmd, false))', async () => {
     h = await startExtension();
     const t = shim.openTerminal();
@@ -403,20 +430,37 @@ describe('extension activation and commands (real core, real store on disk, vsco
     const t = shim.openTerminal();
     shim.runInTerminal(t, 'make deploy', { exitCode: 0, cwd: h.workspaceDir });
     await waitForEntry(h, 'make deploy');
-    const out = join(h.dir, 'export.json');
+    const out = join(tmpdir(), `caro-export-${process.pid}-${Date.now()}.json`);
     shim.saveDialogAnswer = Uri.file(out);
     await shim.executeCommand(CommandId.exportHistory);
     const exported = JSON.parse(readFileSync(out, 'utf8')) as { exportVersion: string; commands: { command: string }[] };
     assert.equal(exported.exportVersion, '1.0');
     assert.deepEqual(exported.commands.map((c) => c.command), ['make deploy']);
-    await shim.executeCommand(CommandId.clearHistory).catch(() => undefined);
+    const original = (await (await h.api.services.history()).latest(10))[0]!;
+
+    // A fresh store (new profile folder) imports the export: the command comes back with its directory and exit code.
+    await stopExtension(h);
+    h = await startExtension();
+    assert.deepEqual(await (await h.api.services.history()).latest(10), [], 'the new store starts empty');
+    try {
+      await shim.executeCommand(CommandId.importHistory, out);
+    } finally {
+      rmSync(out, { force: true });
+    }
+    assert.match(shim.messages.at(-1)?.text ?? '', /^Imported 1 command from the /);
+    const reimported = await (await h.api.services.history()).latest(10);
+    assert.deepEqual(
+      reimported.map((e) => [e.command, e.workingDir, e.exitCode]),
+      [[original.command, original.workingDir, original.exitCode]],
+    );
+
     const bash = join(h.dir, 'bash_history');
     writeFileSync(bash, 'ls -la\ncd /tmp\n');
     await shim.executeCommand(CommandId.importHistory, bash);
     assert.match(shim.messages.at(-1)?.text ?? '', /Imported 2 commands from the bash file/);
     const history = await h.api.services.history();
     const commands = (await history.latest(10)).map((e) => e.command);
-    assert.ok(commands.includes('ls -la') && commands.includes('cd /tmp'));
+    assert.ok(commands.includes('ls -la') && commands.includes('cd /tmp') && commands.includes('make deploy'));
     const bad = join(h.dir, 'bad.json');
     writeFileSync(bad, '{"exportVersion": "1.0", "commands": [ {');
     const before = (await history.latest(100)).length;

@@ -15,6 +15,11 @@ import { PhraseFlow } from '../../src/extension/sync/phraseFlow';
 import { type Harness, startExtension, stopExtension, waitFor, waitForEntry } from './extensionHarness';
 import { FakeInputBox, type FakeWebviewPanel, shim } from './vscodeShim/vscode';
 
+/** The 24 words as the phrase view shows them ([] when the page does not show the phrase). */
+function phraseWordsIn(html: string): string[] {
+  return [...html.matchAll(/<span class="w">([a-z]+)<\/span>/g)].map((m) => m[1]!);
+}
+
 /**
  * Sync through the extension's UI flows against a real Jazz relay on loopback: Set Up Sync (phrase view, copy,
  * "I saved it", 3-word check), status bar, Show Recovery Phrase, then a second device (the core, separate store)
@@ -47,7 +52,13 @@ describe('extension sync flows (real relay on 127.0.0.1)', function () {
 
     let words: string[] = [];
     let wrongOnce = true;
+    const duringCheck: { html: string; enabled: unknown; state: string }[] = [];
     shim.onInputBox = (o) => {
+      duringCheck.push({
+        html: PhraseFlow.currentPanel?.webview.html ?? '',
+        enabled: shim.config.get('caroHistory.syncEnabled'),
+        state: h!.api.services.syncEngine?.status.state ?? 'no engine',
+      });
       const n = Number(/#(\d+)/.exec(o.prompt ?? '')?.[1]);
       if (wrongOnce) {
         wrongOnce = false;
@@ -57,17 +68,26 @@ describe('extension sync flows (real relay on 127.0.0.1)', function () {
     };
     const done = shim.executeCommand(CommandId.setupSync);
     const panel = (await waitFor(() => PhraseFlow.currentPanel, 'the recovery phrase view')) as unknown as FakeWebviewPanel;
-    const phrase = await h.api.services.vault.get('recoveryPhrase');
-    assert.ok(phrase, 'phrase kept in SecretStorage (decision 5)');
-    words = phrase.split(' ');
+    words = phraseWordsIn(panel.webview.html);
+    const phrase = words.join(' ');
     phraseA = phrase;
     assert.equal(words.length, 24);
-    for (const w of words) assert.ok(panel.webview.html.includes(`<span class="w">${w}</span>`));
     assert.match(panel.webview.html, /Content-Security-Policy" content="default-src 'none'/);
+    assert.doesNotMatch(panel.webview.html, /Sync is on/, 'the view does not claim sync is on before the check');
+    assert.equal(await h.api.services.vault.get('syncIdentity'), undefined, 'nothing set up while the phrase is shown');
+    assert.notEqual(shim.config.get('caroHistory.syncEnabled'), true, 'sync stays off while the phrase is shown');
     panel.webview.receive({ type: 'copy' });
     await waitFor(() => (shim.clipboard === phrase ? true : undefined), 'the phrase on the clipboard');
     panel.webview.receive({ type: 'saved' });
     await done;
+    assert.equal(duringCheck.length, 4);
+    for (const seen of duringCheck) {
+      assert.deepEqual(phraseWordsIn(seen.html), [], 'the phrase is hidden while the words are typed back');
+      assert.equal(words.some((w) => seen.html.includes(`>${w}<`)), false, 'no phrase word in the page during the check');
+      assert.notEqual(seen.enabled, true, 'sync setting off until the check passed');
+      assert.equal(seen.state, 'uninitialised', 'nothing uploaded or connected until the check passed');
+    }
+    assert.equal(await h.api.services.vault.get('recoveryPhrase'), phrase, 'phrase kept in SecretStorage once confirmed (decision 5)');
     assert.equal(panel.disposed, true, 'the phrase view closes after the check');
     assert.equal(shim.inputPrompts.length, 4, '3 words asked, one asked again after a wrong answer');
     assert.match(shim.inputPrompts[1]?.prompt ?? '', /That isn't word #\d+/);
@@ -179,15 +199,27 @@ describe('extension sync flows (real relay on 127.0.0.1)', function () {
     const others = (await sync.devices()).filter((d) => !d.isCurrent);
     assert.ok(others.length >= 1, 'the set-up device is listed');
     const victim = others[0]!;
+    // Device names come from other devices: one that looks like a command link must never reach a notification.
+    const hostileName = '[Clear](command:caroHistory.clearHistory)';
+    await sync.renameDevice(victim.deviceId, hostileName);
+    const messagesBefore = shim.messages.length;
     shim.onMessage = () => undefined;
     await shim.executeCommand(CommandId.removeDevice, victim.deviceId);
     const ask = shim.messages.at(-1)!;
     assert.equal(ask.modal, true);
     assert.match(ask.detail ?? '', /Commands it already synced stay in your history/);
+    assert.match(ask.detail ?? '', /Removing does not lock it out: that device still knows your recovery phrase and can join again/);
+    assert.deepEqual(ask.items, ['Remove Device', 'Remove and Rotate Phrase'], 'rotating is offered where the device is removed');
     assert.ok((await sync.devices()).some((d) => d.deviceId === victim.deviceId), 'cancel keeps the device');
     shim.onMessage = (m) => (m.modal ? 'Remove Device' : undefined);
     await shim.executeCommand(CommandId.removeDevice, victim.deviceId);
     assert.equal((await sync.devices()).some((d) => d.deviceId === victim.deviceId), false);
+    assert.match(shim.messages.at(-1)?.text ?? '', /can still join again with your recovery phrase until you run "Caro History: Rotate Recovery Phrase"/);
+    for (const m of shim.messages.slice(messagesBefore).filter((x) => !x.modal)) {
+      assert.equal(m.text.includes('command:'), false, `device name in a notification: ${m.text}`);
+    }
+    await shim.executeCommand(CommandId.removeDevice, victim.deviceId);
+    assert.match(shim.messages.at(-1)?.text ?? '', /not in your device list any more/, 'a stale id is refused, not replaced by a pick');
 
     let newWords: string[] = [];
     shim.onInputBox = (o) => newWords[Number(/#(\d+)/.exec(o.prompt ?? '')?.[1]) - 1];
@@ -216,6 +248,19 @@ describe('extension sync flows (real relay on 127.0.0.1)', function () {
     assert.equal(await h.api.services.vault.get('recoveryPhrase'), undefined);
     assert.ok((await (await h.api.services.history()).latest(10)).some((e) => e.command === 'echo synced-from-vscode'), 'local history kept');
 
+    // Set Up Sync, then close the phrase view before the check: nothing is set up, sync stays off.
+    const abandoned = shim.executeCommand(CommandId.setupSync);
+    const closedEarly = (await waitFor(
+      () => shim.panels.find((p) => !p.disposed && p.title === 'Your Caro History Recovery Phrase'),
+      'the phrase view',
+    )) as unknown as FakeWebviewPanel;
+    closedEarly.dispose();
+    await abandoned;
+    assert.match(shim.messages.at(-1)?.text ?? '', /Sync was not set up, and nothing left this device/);
+    assert.equal(await h.api.services.vault.get('syncIdentity'), undefined);
+    assert.equal(shim.config.get('caroHistory.syncEnabled'), false);
+    assert.equal(statusText(), '$(cloud) Caro: sync off');
+
     // Set up a new history, then Turn Off Sync on this device: keys forgotten, history kept, setting off.
     let freshWords: string[] = [];
     shim.onInputBox = (o) => freshWords[Number(/#(\d+)/.exec(o.prompt ?? '')?.[1]) - 1];
@@ -225,7 +270,7 @@ describe('extension sync flows (real relay on 127.0.0.1)', function () {
       'the phrase view',
       60_000,
     )) as unknown as FakeWebviewPanel;
-    freshWords = (await h.api.services.vault.get('recoveryPhrase'))!.split(' ');
+    freshWords = phraseWordsIn(fresh.webview.html);
     fresh.webview.receive({ type: 'saved' });
     await settingUp;
     await waitStatus('$(check) Caro: synced');

@@ -14,6 +14,40 @@ import { ScriptedSync } from './webviewHarness/scriptedSync';
 
 const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
+/**
+ * Replaces the global setTimeout/clearTimeout with a queue the test runs by hand, so a debounce is judged by what
+ * is scheduled, not by how long a sleep happened to be on a busy machine.
+ */
+function installManualTimers(): { pending(): number; runAll(): void; restore(): void } {
+  const realSet = globalThis.setTimeout;
+  const realClear = globalThis.clearTimeout;
+  const queue = new Map<number, () => void>();
+  let next = 1;
+  globalThis.setTimeout = ((fn: () => void) => {
+    const id = next++;
+    queue.set(id, fn);
+    return id;
+  }) as unknown as typeof setTimeout;
+  globalThis.clearTimeout = ((id: number) => {
+    queue.delete(id);
+  }) as unknown as typeof clearTimeout;
+  return {
+    pending: () => queue.size,
+    runAll() {
+      for (let guard = 0; queue.size > 0; guard++) {
+        if (guard > 1_000) throw new Error('timers keep rescheduling themselves');
+        const [id, fn] = queue.entries().next().value as [number, () => void];
+        queue.delete(id);
+        fn();
+      }
+    },
+    restore() {
+      globalThis.setTimeout = realSet;
+      globalThis.clearTimeout = realClear;
+    },
+  };
+}
+
 /** Host-side plumbing without a browser: the ready gate, validation, error mapping and the controllers' rules. */
 describe('webview host session and controllers (Node)', () => {
   function sessionFor(controller: ViewController) {
@@ -95,17 +129,31 @@ describe('webview host session and controllers (Node)', () => {
     controller.dispose();
   });
 
-  it('history changes are coalesced into one push', async () => {
-    const history = new MemoryHistory(sampleEntries(5));
-    const controller = new HistoryController(recordingServices(history).services, new ScriptedUi());
-    const pushed: HostToWebview[] = [];
-    controller.onPush((m) => pushed.push(m));
-    await controller.init();
-    for (let i = 0; i < 5; i++) await history.record({ commandLine: `echo ${i}`, startedAt: Date.now() });
-    await new Promise((r) => setTimeout(r, 250));
-    assert.equal(pushed.length, 1);
-    assert.ok(pushed[0]?.type === 'history/changed' && pushed[0].ids.length === 5);
-    controller.dispose();
+  it('history changes are coalesced into one push (manual timers: no sleep decides the count)', async () => {
+    const timers = installManualTimers();
+    try {
+      const history = new MemoryHistory(sampleEntries(5));
+      const controller = new HistoryController(recordingServices(history).services, new ScriptedUi());
+      const pushed: HostToWebview[] = [];
+      controller.onPush((m) => pushed.push(m));
+      await controller.init();
+      for (let i = 0; i < 5; i++) await history.record({ commandLine: `echo ${i}`, startedAt: Date.now() });
+      assert.equal(pushed.length, 0, 'nothing pushed while changes may still arrive');
+      assert.equal(timers.pending(), 1, 'one coalescing timer for five changes');
+      timers.runAll();
+      assert.equal(pushed.length, 1);
+      assert.ok(pushed[0]?.type === 'history/changed' && pushed[0].ids.length === 5);
+      await history.record({ commandLine: 'echo later', startedAt: Date.now() });
+      timers.runAll();
+      assert.equal(pushed.length, 2, 'a change after the push gets its own push');
+      assert.ok(pushed[1]?.type === 'history/changed' && pushed[1].ids.length === 1);
+      await history.record({ commandLine: 'echo closing', startedAt: Date.now() });
+      assert.equal(timers.pending(), 1);
+      controller.dispose();
+      assert.equal(timers.pending(), 0, 'dispose cancels the pending push');
+    } finally {
+      timers.restore();
+    }
   });
 
   it('devices: this device cannot be removed from the view; actions without sync say how to set it up', async () => {

@@ -897,6 +897,14 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
     return { inserted, deleted, skipped, rejected, ...(problems.length ? { problems } : {}) };
   }
 
+  /**
+   * Another process (a second window of this device, the CLI) committed to the store: views reload what they show.
+   * `ids` empty = anything may have changed; the search index follows on its next use (data_version).
+   */
+  announceExternalChange(): void {
+    if (!this.closed) this.changeEmitter.fire({ kind: 'synced', ids: [], origin: 'local' });
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

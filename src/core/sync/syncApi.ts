@@ -30,8 +30,11 @@ export interface SyncApi {
   readonly onDidChangeStatus: Event<SyncStatus>;
   /** Fired when the synced device list changes, e.g. another device renamed itself. */
   readonly onDidChangeDevices?: Event<void>;
-  /** Creates a new identity; returns the phrase to show once (then kept in the vault). */
-  init(): Promise<{ phrase: string }>;
+  /**
+   * Creates a new identity from `phrase` (a new one when omitted) and uploads; returns the phrase (then kept in the
+   * vault). The UI generates the phrase and calls this only after the user proved they saved it.
+   */
+  init(phrase?: string): Promise<{ phrase: string }>;
   /** Verifies the phrase against the relay before storing anything (decision 6). */
   join(phrase: string): Promise<{ downloaded: number }>;
   pause(): Promise<void>;

@@ -1126,7 +1126,13 @@ export class SyncEngine implements SyncApi {
     return conn;
   }
 
-  async init(): Promise<{ phrase: string }> {
+  async init(newPhrase?: string): Promise<{ phrase: string }> {
+    let phrase = generatePhrase();
+    if (newPhrase !== undefined) {
+      const check = checkPhrase(newPhrase);
+      if (!check.ok) throw check.error;
+      phrase = check.phrase;
+    }
     return this.exclusive(async () => {
       if (await this.opts.vault.get('syncIdentity')) {
         throw new CaroError(
@@ -1136,7 +1142,6 @@ export class SyncEngine implements SyncApi {
         );
       }
       const url = this.relayUrl();
-      const phrase = generatePhrase();
       const identity = await this.derive(phrase);
       const ws = await this.openSocket(url);
       // A brand-new random phrase has no account; logging in first still guards against the create-twice hazard.

@@ -13,6 +13,10 @@ export const renameDeviceCommand: CommandDef = {
         title: 'Rename This Device',
         prompt: 'The name your other devices show for this one.',
         value: ctx.services.deviceName,
+        // The palette closing hands focus back to where it was (e.g. the history panel's webview); that webview
+        // reports its focus a moment later, after this box opened. Without this, that late focus closed the box
+        // (a cancelled rename; the e2e "5d" flake).
+        ignoreFocusOut: true,
         validateInput: (v) =>
           v.trim() === '' ? 'Enter a name, e.g. "Work laptop".' : v.trim().length > 60 ? 'Use at most 60 characters.' : undefined,
       });

@@ -30,6 +30,8 @@ export const rotateKeyCommand: CommandDef = {
     await ctx.phrases.showNew(phrase, {
       title: 'Your New Recovery Phrase',
       intro: 'Your old phrase no longer works. Save these 24 words, then run Join Sync with them on your other devices.',
+      closedWarning:
+        "You closed the recovery phrase before confirming you saved it. Run 'Caro History: Show Recovery Phrase' to see it again.",
       ...(fingerprint ? { fingerprint } : {}),
     });
   },

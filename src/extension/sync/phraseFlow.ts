@@ -5,7 +5,7 @@ import { checkPhrase, normalisePhrase } from '../../core/crypto/phrase';
 import type { Logger } from '../../core/util/logger';
 import type { Notifier } from '../notifier';
 import { phraseProblemText, typingFeedback } from './phraseMessages';
-import { isPhrasePanelMessage, openPhrasePanel, phraseHtml } from './phrasePanel';
+import { isPhrasePanelMessage, openPhrasePanel, phraseCheckingHtml, phraseHtml } from './phrasePanel';
 
 const KNOWN = new Set(wordlist);
 /** How long Join waits after Enter for VS Code to deliver the final value of the phrase box. */
@@ -32,10 +32,16 @@ export class PhraseFlow {
   ) {}
 
   /**
-   * Shows a new phrase and waits until the user proved they saved it (true) or closed the panel (false).
+   * Shows a new phrase and waits until the user proved they saved it (true) or closed the panel (false). While the
+   * 3-word check runs the phrase is taken out of the panel; cancelling the check shows it again.
+   * `closedWarning` is shown when the user closes the panel before the check passed.
    */
-  async showNew(phrase: string, opts: { title: string; intro: string; fingerprint?: string }): Promise<boolean> {
-    const panel = openPhrasePanel(phraseHtml(phrase, { ...opts, askSaved: true }), opts.title);
+  async showNew(
+    phrase: string,
+    opts: { title: string; intro: string; fingerprint?: string; closedWarning: string },
+  ): Promise<boolean> {
+    const html = phraseHtml(phrase, { ...opts, askSaved: true });
+    const panel = openPhrasePanel(html, opts.title);
     PhraseFlow.currentPanel = panel;
     return new Promise<boolean>((resolve) => {
       let done = false;
@@ -57,8 +63,10 @@ export class PhraseFlow {
         }
         if (checking) return;
         checking = true;
+        panel.webview.html = phraseCheckingHtml(opts.title);
         const ok = await this.verifySaved(phrase);
         checking = false;
+        if (!ok && !done) panel.webview.html = html;
         if (ok) {
           this.logger.info('recovery phrase confirmed by the user');
           finish(true);
@@ -66,11 +74,7 @@ export class PhraseFlow {
         }
       });
       const closed = panel.onDidDispose(() => {
-        if (!done) {
-          void this.notifier.warn(
-            "You closed the recovery phrase before confirming you saved it. Run 'Caro History: Show Recovery Phrase' to see it again.",
-          );
-        }
+        if (!done) void this.notifier.warn(opts.closedWarning);
         finish(false);
       });
     });

@@ -49,6 +49,26 @@ if (saved) saved.addEventListener('click', () => vscode.postMessage({ type: 'sav
 </body></html>`;
 }
 
+/**
+ * HTML shown in place of the phrase while the user types 3 of its words back: the words are not in the page at all,
+ * so the check proves the user saved them somewhere else.
+ */
+export function phraseCheckingHtml(title: string): string {
+  const nonce = randomBytes(16).toString('base64');
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}';">
+<title>${escapeHtml(title)}</title>
+<style nonce="${nonce}">
+body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 1.5em; max-width: 48em; }
+</style></head>
+<body>
+<h1>${escapeHtml(title)}</h1>
+<p id="checking">The phrase is hidden while you type 3 of its words back from where you saved it.
+Press Escape in the word box to see the phrase again.</p>
+</body></html>`;
+}
+
 export function isPhrasePanelMessage(u: unknown): u is PhrasePanelMessage {
   return typeof u === 'object' && u !== null && ((u as PhrasePanelMessage).type === 'copy' || (u as PhrasePanelMessage).type === 'saved');
 }

@@ -11,6 +11,7 @@ import type { SyncApi } from '../../core/sync/syncApi';
 import { assertNever } from '../../core/util/assertNever';
 import { type Disposable, DisposableStore } from '../../core/util/disposable';
 import { Emitter } from '../../core/util/emitter';
+import { REMOVE_DEVICE_DETAIL_NO_ROTATE_BUTTON } from '../sync/removeDeviceText';
 import type { ViewController } from './webviewSession';
 import type { HostUi, WebviewServices } from './webviewServices';
 import { toDeviceDto, toSyncStatusDto } from './viewModels';
@@ -184,7 +185,7 @@ export class DevicesController implements ViewController {
         }
         const ok = await this.ui.confirm(
           `Remove "${device.name}" from sync?`,
-          'It stops receiving new history. Its commands already synced stay in your history. To use it again, join with your recovery phrase on that device.',
+          REMOVE_DEVICE_DETAIL_NO_ROTATE_BUTTON,
           'Remove',
         );
         if (!ok) return { type: 'ack', cancelled: true };

@@ -25,6 +25,8 @@ export interface LaunchOptions {
   env?: Record<string, string>;
   /** Reuse the folders of an earlier instance (same user data, extensions, store): a "restart" of the same device. */
   reuseDir?: string;
+  /** Workspace Trust on: the folder opens untrusted (Restricted Mode). Default off (trust disabled). */
+  workspaceTrust?: boolean;
 }
 
 export interface TreeItem {
@@ -111,7 +113,10 @@ export class VsCodeInstance {
 
     const settingsFile = d('user-data/User/settings.json');
     const previous = existsSync(settingsFile) ? (JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>) : {};
-    const settings = { ...DEFAULT_SETTINGS, ...previous, ...opts.settings };
+    const trust = opts.workspaceTrust
+      ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' }
+      : {};
+    const settings = { ...DEFAULT_SETTINGS, ...previous, ...trust, ...opts.settings };
     writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
     // code-server is a remote window: machine-scoped settings (e.g. caroHistory.deviceName) are read from the
     // server's Machine settings, not from User settings as in desktop VS Code.
@@ -181,7 +186,7 @@ export class VsCodeInstance {
         `127.0.0.1:${port}`,
         '--disable-telemetry',
         '--disable-update-check',
-        '--disable-workspace-trust',
+        ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
         '--disable-getting-started-override',
         '--ignore-last-opened',
         d('workspace'),
@@ -323,7 +328,8 @@ export class VsCodeInstance {
 
   /** Waits until the open quick input's title contains `title` (so typing goes to it, not to the closing palette). */
   async waitForQuickInput(title: string): Promise<void> {
-    const t = this.page.locator('.quick-input-widget .quick-input-title');
+    // A closing widget (inert, animating out) keeps its old title: it is not the input we wait for.
+    const t = this.page.locator('.quick-input-widget:not(.quick-input-widget-closing) .quick-input-title');
     await waitFor(`the "${title}" input`, async () => (await t.isVisible().catch(() => false)) && ((await t.textContent()) ?? '').includes(title), {
       timeoutMs: 20_000,
       describe: () => t.textContent().catch(() => ''),
