@@ -21,6 +21,12 @@ export function DevicesApp({ host }: { host: HostConnection<unknown> }): JSX.Ele
   const [fatal, setFatal] = useState<string>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState<Busy>();
+  // "last seen 3 min ago" / "synced 2 min ago" age while the view stays open: draw the relative times again.
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => setTick((t) => t + 1), 30_000);
+    return () => clearInterval(timer);
+  }, []);
 
   useEffect(() => {
     host.ready().then((init) => {
