@@ -10,10 +10,10 @@ import type { SafetyMode } from '../../src/core/model/entry';
 import {
   liveSummary,
   openDevice,
-  removeDir,
   startTestRelay,
   waitFor,
   type TestDevice,
+  closeDevicesAndRelay,
 } from './helpers/syncDevices';
 import { seededRandom } from '../fixtures/seededRandom';
 
@@ -39,14 +39,7 @@ describe(`sync: randomised multi-device fuzz (${SEEDS} seeds)`, function () {
     }
   });
 
-  after(async () => {
-    for (const d of devices) {
-      await d.close().catch(() => undefined);
-      removeDir(d.dir);
-    }
-    await relay.stop();
-    removeDir(relay.dataDir);
-  });
+  after(() => closeDevicesAndRelay(devices, relay));
 
   async function checkConverged(seed: number): Promise<void> {
     try {

@@ -11,7 +11,7 @@ import { WebSocket } from 'ws';
 import type { WebSocketConstructor } from '../../src/core/sync/relayConnection';
 import { FakeClock } from '../../src/core/util/clock';
 import { FakeTimers } from '../fixtures/fakeTimers';
-import { openDevice, removeDir, startTestRelay, waitFor, type TestDevice } from './helpers/syncDevices';
+import { closeDevicesAndRelay, openDevice, startTestRelay, waitFor, type TestDevice } from './helpers/syncDevices';
 
 const MINUTE = 60_000;
 
@@ -52,14 +52,7 @@ describe('sync: outage (dead relay, fake clock)', function () {
   before(async () => {
     relay = await startTestRelay();
   });
-  after(async () => {
-    for (const d of devices) {
-      await d.close().catch(() => undefined);
-      removeDir(d.dir);
-    }
-    await relay.stop();
-    removeDir(relay.dataDir);
-  });
+  after(() => closeDevicesAndRelay(devices, relay));
 
   it('10 simulated minutes of a dead relay: at most 15 attempts, one backoff loop, one log line per state change; the URL back reconnects at once', async () => {
     const clock = new FakeClock(Date.UTC(2026, 5, 1));

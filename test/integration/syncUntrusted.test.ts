@@ -13,10 +13,10 @@ import {
   openDevice,
   pushToDeviceLog,
   recordCommands,
-  removeDir,
   startTestRelay,
   waitFor,
   type TestDevice,
+  closeDevicesAndRelay,
 } from './helpers/syncDevices';
 
 const SEEDS = 12;
@@ -44,14 +44,7 @@ describe('sync: untrusted records (bounded fuzz through a real relay)', function
   before(async () => {
     relay = await startTestRelay();
   });
-  after(async () => {
-    for (const d of devices) {
-      await d.close().catch(() => undefined);
-      removeDir(d.dir);
-    }
-    await relay.stop();
-    removeDir(relay.dataDir);
-  });
+  after(() => closeDevicesAndRelay(devices, relay));
 
   it(`${SEEDS} seeds of random/malformed records inside valid batches: sync never stops, bad ones counted, good ones land`, async () => {
     const a = await openDevice('UA', relay.url);

@@ -44,6 +44,17 @@ export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** The usual `after()` of a sync suite: close every device, stop the relay, remove their folders. */
+export async function closeDevicesAndRelay(devices: TestDevice[], relay: (RunningRelay & { dataDir: string }) | undefined): Promise<void> {
+  for (const d of devices) {
+    await d.close().catch(() => undefined);
+    removeDir(d.dir);
+  }
+  if (!relay) return;
+  await relay.stop();
+  removeDir(relay.dataDir);
+}
+
 export async function startTestRelay(dataDir = tempDir('relay')): Promise<RunningRelay & { dataDir: string }> {
   const relay = await startRelay({ port: 0, dataDir });
   return Object.assign(relay, { dataDir });
