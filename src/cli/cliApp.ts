@@ -10,16 +10,11 @@ import { RISK_LEVELS, type DeviceInfo, type HistoryEntry, type HistoryFilter, ty
 import { CaroError, isCaroError } from '../core/model/errors';
 import { openHistory, type HistoryService } from '../core/history/historyService';
 import { redactForLog } from '../core/safety/logRedaction';
-import { buildExport, parseExport } from '../core/transfer/exportFormat';
-import {
-  SHELL_HISTORY_FORMATS,
-  detectShellHistoryFormat,
-  parseShellHistory,
-  type ShellHistoryFormat,
-} from '../core/transfer/shellHistory';
+import { buildExport } from '../core/transfer/exportFormat';
 import type { Logger } from '../core/util/logger';
 import { UsageError, flagInt, flagString, parseArgs, type ParsedArgs } from './cliArgs';
 import type { CliContext, CliIo } from './cliContext';
+import { importCommand } from './importCommand';
 import { ensureCliHome, loadCliSettings, loadOrCreateDeviceId, resolveCliHome } from './cliHome';
 import { FileKeyVault } from './fileKeyVault';
 
@@ -304,96 +299,6 @@ function writePrivateFileAtomically(target: string, text: string): void {
     if (isCaroError(e)) throw e;
     throw new CaroError('invalidInput', `Cannot write ${target} (${(e as NodeJS.ErrnoException).code ?? 'error'}).`,
       'Check that the folder exists and that you can write to it.');
-  }
-}
-
-// --- import -------------------------------------------------------------------------------------------------------
-
-type ImportFormat = 'json' | ShellHistoryFormat;
-
-async function importCommand(args: ParsedArgs, ctx: CliContext): Promise<number> {
-  if (args.positionals.length !== 1) throw new UsageError('import needs exactly one file, e.g. caro-history import ~/.zsh_history.');
-  const file = path.resolve(args.positionals[0] as string);
-  const requested = flagString(args, 'format') ?? 'auto';
-  if (requested !== 'auto' && requested !== 'json' && !(SHELL_HISTORY_FORMATS as readonly string[]).includes(requested)) {
-    throw new UsageError(`--format must be json, bash, zsh, fish or auto (not "${requested}").`);
-  }
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(fs.readFileSync(file));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CaroError(
-      'invalidInput',
-      code === 'ENOENT' ? `There is no file ${file}.` : code === 'EISDIR' ? `${file} is a folder, not a file.` : `Cannot read ${file} (${code ?? 'error'}).`,
-      'Check the path and try again. Nothing was imported.',
-    );
-  }
-  const format: ImportFormat = requested === 'auto' ? detectFormat(bytes) : (requested as ImportFormat);
-
-  // Parse and validate everything BEFORE opening the store: a bad file imports nothing.
-  if (format === 'json') {
-    const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-    const entries = parseExport(text);
-    const history = await ctx.openHistory();
-    const r = await history.importEntries(entries);
-    reportImport(ctx, file, 'Caro export', r, entries.map((e) => e.createdAt));
-    await noteCountLimit(ctx, history, r.imported);
-    return EXIT_OK;
-  }
-  const commands = parseShellHistory(bytes, format, { now: fs.statSync(file).mtimeMs });
-  if (commands.length === 0) {
-    ctx.io.err(`${file} contains no commands; nothing was imported.\n`);
-    return EXIT_OK;
-  }
-  const history = await ctx.openHistory();
-  const r = await history.importCaptured(commands);
-  reportImport(ctx, file, `${format} history`, r, commands.map((c) => c.startedAt));
-  await noteCountLimit(ctx, history, r.imported);
-  return EXIT_OK;
-}
-
-function detectFormat(bytes: Uint8Array): ImportFormat {
-  let i = 0;
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) i = 3;
-  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
-  if (bytes[i] === 0x7b /* { */) return 'json';
-  return detectShellHistoryFormat(bytes);
-}
-
-function reportImport(
-  ctx: CliContext,
-  file: string,
-  kind: string,
-  r: { imported: number; skippedDuplicates: number; skippedInvalid: number; skippedExcluded?: number; problems?: string[] },
-  times: readonly number[],
-): void {
-  const parts = [`Imported ${r.imported} command${r.imported === 1 ? '' : 's'} from ${kind} ${file}.`];
-  if (r.skippedDuplicates) parts.push(`${r.skippedDuplicates} already in your history.`);
-  if (r.skippedExcluded) parts.push(`${r.skippedExcluded} left out by your exclude patterns.`);
-  if (r.skippedInvalid) parts.push(`${r.skippedInvalid} could not be stored.`);
-  ctx.io.out(`${parts.join(' ')}\n`);
-  for (const p of r.problems ?? []) ctx.io.err(`  ${redactForLog(p)}\n`);
-  const days = ctx.settings.retentionDays;
-  const old = times.filter((t) => t < Date.now() - days * 86_400_000).length;
-  if (r.imported > 0 && old > 0) {
-    ctx.io.err(
-      `Note: ${old} of these commands are older than your retention period (${days} days) and will be removed the next time the history is opened. ` +
-        `To keep them, set "retentionDays" (up to 365) in ${ctx.home.settingsFile} and import again.\n`,
-    );
-  }
-}
-
-/** Retention also prunes by count (decision 17): say so instead of letting imported commands vanish silently. */
-async function noteCountLimit(ctx: CliContext, history: HistoryService, imported: number): Promise<void> {
-  if (imported === 0) return;
-  const { total } = await history.stats();
-  const max = ctx.settings.maxCommands;
-  if (total > max) {
-    ctx.io.err(
-      `Note: your history now has ${total} commands but keeps at most ${max}; the oldest ${total - max} will be removed the next time it is opened. ` +
-        `To keep them, raise "maxCommands" in ${ctx.home.settingsFile}.\n`,
-    );
   }
 }
 

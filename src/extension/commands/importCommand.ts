@@ -21,15 +21,22 @@ export const importCommand: CommandDef = {
     if (!path) return;
     const parsed = await parseImportFile(path);
     const history = await ctx.services.history();
-    const result = parsed.entries
+    if (parsed.format !== 'json' && parsed.captured.length === 0) {
+      void ctx.notifier.info(`The ${parsed.format} history file contains no commands; nothing was imported.`);
+      return;
+    }
+    const result = parsed.format === 'json'
       ? await history.importEntries(parsed.entries)
-      : await history.importCaptured(parsed.captured ?? []);
+      : await history.importCaptured(parsed.captured);
     const skipped = result.skippedDuplicates + result.skippedInvalid;
+    const invalidLines = parsed.invalidLines
+      ? ` ${parsed.invalidLines} line${parsed.invalidLines === 1 ? ' was' : 's were'} not valid UTF-8 text and left out; convert the file to UTF-8 to import them.`
+      : '';
     void ctx.notifier.info(
-      `Imported ${result.imported} command${result.imported === 1 ? '' : 's'} from the ${parsed.kind} file` +
+      `Imported ${result.imported} command${result.imported === 1 ? '' : 's'} from the ${parsed.format} file` +
         (skipped > 0
           ? ` (skipped ${result.skippedDuplicates} already in your history, ${result.skippedInvalid} that could not be stored).`
-          : '.'),
+          : '.') + invalidLines,
     );
   },
 };
