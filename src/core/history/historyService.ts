@@ -655,18 +655,17 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
       return 'the command is over 10 KB, which is not stored.';
     }
     const command = redactSecrets(norm.text).text;
-    const risk = e.riskLevel && ['safe', 'moderate', 'high', 'critical'].includes(e.riskLevel)
-      ? { level: e.riskLevel, warnings: Array.isArray(e.warnings) ? e.warnings.filter((w) => typeof w === 'string') : [] }
-      : classifyRisk(command);
+    // Never trust a file's risk level: recomputed from the command every time.
+    const risk = classifyRisk(command);
     const out: HistoryEntry = {
       id: e.id,
       command,
       prompt: prompt ? redactSecrets(prompt).text : '',
-      tags: Array.isArray(e.tags) ? e.tags.filter((t): t is string => typeof t === 'string') : [],
+      tags: Array.isArray(e.tags) ? e.tags.filter((t): t is string => typeof t === 'string').map(redactText) : [],
       executed: e.executed !== false,
       riskLevel: risk.level,
       warnings: risk.warnings,
-      deviceId: typeof e.deviceId === 'string' && e.deviceId ? e.deviceId : this.deviceId,
+      deviceId: typeof e.deviceId === 'string' && e.deviceId ? redactText(e.deviceId) : this.deviceId,
       createdAt: e.createdAt,
       updatedAt: now,
       schemaVersion: ENTRY_SCHEMA_VERSION,
@@ -677,7 +676,7 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
     if (typeof e.durationMs === 'number' && e.durationMs >= 0) out.durationMs = e.durationMs;
     for (const k of ['workingDir', 'shell', 'platform', 'sessionId', 'workspace'] as const) {
       const v = e[k];
-      if (typeof v === 'string' && v !== '') out[k] = v;
+      if (typeof v === 'string' && v !== '') out[k] = redactText(v);
     }
     if (e.lowConfidence === true) out.lowConfidence = true;
     return out;
@@ -904,6 +903,10 @@ function normaliseRemote(e: HistoryEntry): HistoryEntry | undefined {
     updatedAt: Number.isFinite(e.updatedAt) ? e.updatedAt : e.createdAt,
     schemaVersion: Number.isFinite(e.schemaVersion) ? e.schemaVersion : ENTRY_SCHEMA_VERSION,
   };
+}
+
+function redactText(v: string): string {
+  return redactSecrets(v).text;
 }
 
 function searchText(command: string, prompt: string): string {
