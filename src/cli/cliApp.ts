@@ -15,6 +15,7 @@ import type { Logger } from '../core/util/logger';
 import { UsageError, flagInt, flagString, parseArgs, type ParsedArgs } from './cliArgs';
 import type { CliContext, CliIo } from './cliContext';
 import { importCommand } from './importCommand';
+import { terminalSafeIo } from './terminalText';
 import { ensureCliHome, loadCliSettings, loadOrCreateDeviceId, resolveCliHome } from './cliHome';
 import { FileKeyVault } from './fileKeyVault';
 
@@ -52,7 +53,14 @@ Exit codes: 0 ok, 1 something went wrong (the message says what to do), 2 wrong 
 
 export async function runCli(argv: readonly string[], options: RunCliOptions = {}): Promise<number> {
   const env = options.env ?? process.env;
-  const io = options.io ?? { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+  const io = terminalSafeIo(
+    options.io ?? {
+      out: (t) => process.stdout.write(t),
+      err: (t) => process.stderr.write(t),
+      outIsTerminal: process.stdout.isTTY === true,
+      errIsTerminal: process.stderr.isTTY === true,
+    },
+  );
   const [command, ...rest] = argv;
   let history: HistoryService | undefined;
   try {

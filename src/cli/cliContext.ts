@@ -8,6 +8,9 @@ import type { CliHome } from './cliHome';
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** stdout / stderr is a terminal: control characters in what is printed are shown escaped (terminalText.ts). */
+  outIsTerminal?: boolean;
+  errIsTerminal?: boolean;
 }
 
 /**
