@@ -84,6 +84,9 @@ export async function openHistory(opts: OpenHistoryOptions): Promise<HistoryServ
   // Keyed, so an imported command's id (stored and synced in the clear) reveals nothing about the command.
   const importIdKey = hkdf(sha256, key.exposeBytes(), undefined, new TextEncoder().encode('caro-import-id-v1'), 32);
   const service = new HistoryService(db, cipher, opts, importIdKey);
+  // Sync set up on this device (its identity is in the vault) → every way in queues for upload from the first write,
+  // also when no sync engine runs in this process (the CLI's import, a capture before the engine has started).
+  service.setQueueing((await opts.vault.get('syncIdentity')) !== undefined);
   try {
     await service.applyRetention();
   } catch (e) {
