@@ -15,6 +15,7 @@ import type { Logger } from '../core/util/logger';
 import { UsageError, flagInt, flagString, parseArgs, type ParsedArgs } from './cliArgs';
 import type { CliContext, CliIo } from './cliContext';
 import { importCommand } from './importCommand';
+import { snapshotHome } from './homeRollback';
 import { terminalSafeIo } from './terminalText';
 import { ensureCliHome, loadCliSettings, loadOrCreateDeviceId, resolveCliHome } from './cliHome';
 import { FileKeyVault } from './fileKeyVault';
@@ -63,55 +64,72 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
   );
   const [command, ...rest] = argv;
   let history: HistoryService | undefined;
+  // A failed join must leave no trace: no history.db, keys.json or device.json created for nothing.
+  const joining = command === 'sync' && rest[0] === 'join' ? snapshotHome(resolveCliHome(env)) : undefined;
+  let code: number = EXIT_ERROR;
   try {
-    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-      io.out(HELP);
-      return EXIT_OK;
-    }
-    if (command === '--version' || command === 'version') {
-      io.out('caro-history 0.1.0\n');
-      return EXIT_OK;
-    }
-    if (!['search', 'export', 'import', 'stats', 'doctor', 'sync'].includes(command)) {
-      throw new UsageError(`Unknown command "${command}".`);
-    }
-    if (rest.includes('--help') || rest.includes('-h')) {
-      if (command !== 'sync') {
-        io.out(HELP);
-        return EXIT_OK;
-      }
-    }
-    const ctx = createContext(env, io, (h) => {
+    code = await runCommand(command, rest, env, io, options, (h) => {
       history = h;
     });
-    switch (command) {
-      case 'search':
-        return await searchCommand(parseArgs(rest, SEARCH_FLAGS, command), ctx);
-      case 'export':
-        return await exportCommand(parseArgs(rest, [{ name: 'out', short: 'o', takesValue: true }], command), ctx);
-      case 'import':
-        return await importCommand(parseArgs(rest, [{ name: 'format', short: 'f', takesValue: true }], command), ctx);
-      case 'stats':
-        return await statsCommand(parseArgs(rest, [{ name: 'json', takesValue: false }], command), ctx);
-      case 'doctor':
-        return await doctorCommand(parseArgs(rest, [{ name: 'json', takesValue: false }], command), ctx);
-      case 'sync':
-        if (!options.sync) {
-          io.err('Sync commands are not available in this build of caro-history.\n');
-          return EXIT_USAGE;
-        }
-        return await options.sync(rest, ctx);
-      default:
-        throw new UsageError(`Unknown command "${command}".`);
-    }
+    return code;
   } catch (e) {
-    return reportError(e, io, env.CARO_HISTORY_DEBUG === '1');
+    code = reportError(e, io, env.CARO_HISTORY_DEBUG === '1');
+    return code;
   } finally {
     try {
       history?.close();
     } catch {
       // closing after a failure: nothing more to do
     }
+    if (joining && code !== EXIT_OK) joining.removeCreated();
+  }
+}
+
+async function runCommand(
+  command: string | undefined,
+  rest: readonly string[],
+  env: NodeJS.ProcessEnv,
+  io: CliIo,
+  options: RunCliOptions,
+  onOpen: (h: HistoryService) => void,
+): Promise<number> {
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    io.out(HELP);
+    return EXIT_OK;
+  }
+  if (command === '--version' || command === 'version') {
+    io.out('caro-history 0.1.0\n');
+    return EXIT_OK;
+  }
+  if (!['search', 'export', 'import', 'stats', 'doctor', 'sync'].includes(command)) {
+    throw new UsageError(`Unknown command "${command}".`);
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    if (command !== 'sync') {
+      io.out(HELP);
+      return EXIT_OK;
+    }
+  }
+  const ctx = createContext(env, io, onOpen);
+  switch (command) {
+    case 'search':
+      return await searchCommand(parseArgs(rest, SEARCH_FLAGS, command), ctx);
+    case 'export':
+      return await exportCommand(parseArgs(rest, [{ name: 'out', short: 'o', takesValue: true }], command), ctx);
+    case 'import':
+      return await importCommand(parseArgs(rest, [{ name: 'format', short: 'f', takesValue: true }], command), ctx);
+    case 'stats':
+      return await statsCommand(parseArgs(rest, [{ name: 'json', takesValue: false }], command), ctx);
+    case 'doctor':
+      return await doctorCommand(parseArgs(rest, [{ name: 'json', takesValue: false }], command), ctx);
+    case 'sync':
+      if (!options.sync) {
+        io.err('Sync commands are not available in this build of caro-history.\n');
+        return EXIT_USAGE;
+      }
+      return await options.sync([...rest], ctx);
+    default:
+      throw new UsageError(`Unknown command "${command}".`);
   }
 }
 
