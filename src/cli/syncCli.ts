@@ -90,7 +90,9 @@ async function settle(engine: SyncEngine, timeoutMs: number): Promise<void> {
  */
 export async function runSyncCli(args: string[], ctx: CliContext, options: SyncCliOptions = {}): Promise<number> {
   const [sub, ...rest] = args;
-  const { out, err } = ctx.io;
+  // One call = one line: the CLI's io writes exactly what it is given.
+  const out = (line: string): void => ctx.io.out(`${line}\n`);
+  const err = (line: string): void => ctx.io.err(`${line}\n`);
   if (!sub || sub === 'help' || sub === '--help' || sub === '-h') {
     out(SYNC_USAGE);
     return sub ? 0 : 2;
