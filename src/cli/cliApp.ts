@@ -9,12 +9,14 @@ import { randomBytes } from 'node:crypto';
 import { RISK_LEVELS, type DeviceInfo, type HistoryEntry, type HistoryFilter, type Platform, type RiskLevel } from '../core/model/entry';
 import { CaroError, isCaroError } from '../core/model/errors';
 import { openHistory, type HistoryService } from '../core/history/historyService';
+import type { StoreReplacement } from '../core/store/storeRecovery';
 import { redactForLog } from '../core/safety/logRedaction';
 import { buildExport } from '../core/transfer/exportFormat';
 import type { Logger } from '../core/util/logger';
 import { UsageError, flagInt, flagString, parseArgs, type ParsedArgs } from './cliArgs';
 import type { CliContext, CliIo } from './cliContext';
 import { importCommand } from './importCommand';
+import { cliWording } from './cliWording';
 import { snapshotHome } from './homeRollback';
 import { terminalSafeIo } from './terminalText';
 import { ensureCliHome, loadCliSettings, loadOrCreateDeviceId, resolveCliHome } from './cliHome';
@@ -139,7 +141,7 @@ function reportError(e: unknown, io: CliIo, debug: boolean): number {
     return EXIT_USAGE;
   }
   if (isCaroError(e)) {
-    io.err(`Error: ${redactForLog(e.message)}\n${e.action ? `${redactForLog(e.action)}\n` : ''}`);
+    io.err(`Error: ${redactForLog(cliWording(e.message))}\n${e.action ? `${redactForLog(cliWording(e.action))}\n` : ''}`);
     return EXIT_ERROR;
   }
   const what = e instanceof Error ? (debug && e.stack ? e.stack : `${e.name}: ${e.message}`) : String(e);
@@ -168,12 +170,8 @@ function createContext(env: NodeJS.ProcessEnv, io: CliIo, onOpen: (h: HistorySer
     openHistory: () => {
       opened ??= openHistory({ dbPath: home.dbPath, vault, deviceId, settings: () => settings, logger }).then((h) => {
         onOpen(h);
-        const moved = h.db.movedAsideTo;
-        if (moved) {
-          io.err(
-            `Warning: the history file ${home.dbPath} was damaged. It was moved to ${moved} (kept, not deleted) and a fresh, empty history was started.\n`,
-          );
-        }
+        const r = h.db.replacement;
+        if (r) io.err(`Warning: ${describeReplacement(home.dbPath, r)}\n`);
         return h;
       });
       return opened;
@@ -359,10 +357,12 @@ async function doctorCommand(args: ParsedArgs, ctx: CliContext): Promise<number>
   const d = await history.doctor();
   const movedAsideTo = history.db.movedAsideTo;
   const keyMode = process.platform === 'win32' ? undefined : (fs.statSync(ctx.home.keyFile).mode & 0o777).toString(8);
-  const healthy = d.integrity === 'ok';
+  const intact = d.integrity === 'ok';
+  // A store that had to be replaced is not "healthy" even when the new file is intact: commands may be missing.
+  const healthy = intact && !d.replacedStore;
   if (args.flags.has('json')) {
     ctx.io.out(`${JSON.stringify({ ...d, home: ctx.home.dir, keyFile: ctx.home.keyFile, keyFileMode: keyMode, movedAsideTo: movedAsideTo ?? null, healthy }, null, 2)}\n`);
-    return healthy ? EXIT_OK : EXIT_ERROR;
+    return intact ? EXIT_OK : EXIT_ERROR;
   }
   const lines = [
     `Store:           ${d.path}`,
@@ -373,13 +373,26 @@ async function doctorCommand(args: ParsedArgs, ctx: CliContext): Promise<number>
     `Integrity:       ${d.integrity}`,
     `Key file:        ${ctx.home.keyFile}${keyMode ? ` (mode ${keyMode})` : ''}`,
   ];
-  if (movedAsideTo) lines.push(`Recovered:       the damaged history file was moved to ${movedAsideTo}`);
+  if (d.replacedStore) {
+    lines.push(`Replaced:        ${new Date(d.replacedStore.at).toISOString().slice(0, 16).replace('T', ' ')} UTC; ${d.replacedStore.recovered} commands recovered; the old file is ${d.replacedStore.movedTo}`);
+  }
   ctx.io.out(`${lines.join('\n')}\n`);
-  if (!healthy) {
+  if (d.replacedStore) {
+    ctx.io.err(`Note: ${describeReplacement(d.path, d.replacedStore)}\n`);
+  }
+  if (!intact) {
     ctx.io.err('The integrity check found problems. Export what you can with "caro-history export --out backup.json", then move history.db aside.\n');
     return EXIT_ERROR;
   }
   return EXIT_OK;
+}
+
+function describeReplacement(dbPath: string, r: StoreReplacement): string {
+  const why = r.reason === 'empty' ? 'was empty (0 bytes)' : r.reason === 'notSqlite' ? 'was not a Caro History database' : 'was damaged';
+  const recovered = r.reason === 'damaged'
+    ? ` ${r.recovered} command${r.recovered === 1 ? ' was' : 's were'} recovered from it into the new history.`
+    : ' A new, empty history was started.';
+  return `the history file ${dbPath} ${why}. It was moved to ${r.movedTo} (kept, not deleted).${recovered}`;
 }
 
 function formatBytes(n: number): string {

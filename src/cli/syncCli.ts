@@ -13,6 +13,7 @@ import type { SyncStatus } from '../core/sync/syncApi';
 import type { WebSocketConstructor } from '../core/sync/relayConnection';
 import { parseArgs, flagString, UsageError, type FlagSpec } from './cliArgs';
 import type { CliContext } from './cliContext';
+import { cliWording } from './cliWording';
 
 export const SYNC_USAGE = `usage: caro-history sync <command> [--server URL]
 
@@ -186,7 +187,7 @@ export async function runSyncCli(args: string[], ctx: CliContext, options: SyncC
           out(`Waiting to upload: ${s.pendingUp}`);
           out(`Last sync: ${formatTime(s.lastSyncAt)}`);
         }
-        if (s.lastError) out(`${s.lastError.message}${s.lastError.action ? ` ${s.lastError.action}` : ''}`);
+        if (s.lastError) out(cliWording(`${s.lastError.message}${s.lastError.action ? ` ${s.lastError.action}` : ''}`));
         return s.state === 'error' ? 1 : 0;
       }
       case 'now': {
@@ -205,7 +206,7 @@ export async function runSyncCli(args: string[], ctx: CliContext, options: SyncC
         await engine.idle();
         const s = engine.status;
         out(`Sync resumed: ${describeState(s)}.`);
-        if (s.lastError) out(`${s.lastError.message}${s.lastError.action ? ` ${s.lastError.action}` : ''}`);
+        if (s.lastError) out(cliWording(`${s.lastError.message}${s.lastError.action ? ` ${s.lastError.action}` : ''}`));
         return 0;
       }
       case 'devices': {
@@ -276,7 +277,7 @@ export async function runSyncCli(args: string[], ctx: CliContext, options: SyncC
       return 2;
     }
     if (isCaroError(e)) {
-      err(e.userMessage);
+      err(cliWording(e.userMessage));
       return 1;
     }
     throw e;

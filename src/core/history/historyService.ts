@@ -18,6 +18,7 @@ import { classifyRisk } from '../safety/risk';
 import { redactSecrets } from '../safety/redact';
 import type { Settings } from '../settings/settings';
 import { type SqliteDatabase, openCaroDatabase } from '../store/database';
+import { lastReplacement, updateRecoveredCount, type StoreReplacement } from '../store/storeRecovery';
 import { systemClock, type Clock } from '../util/clock';
 import { Emitter, type Event } from '../util/emitter';
 import type { Logger } from '../util/logger';
@@ -76,6 +77,7 @@ export async function openHistory(opts: OpenHistoryOptions): Promise<HistoryServ
   });
   const cipher = new FieldCipher(key);
   try {
+    if (db.replacement && db.replacement.recovered > 0) dropUnreadableRecovered(db, cipher, opts.logger);
     verifyKey(db, cipher);
   } catch (e) {
     db.close();
@@ -117,6 +119,32 @@ function verifyKey(db: SqliteDatabase, cipher: FieldCipher): void {
       'If the system keychain was reset or restored, restore the previous keychain and reload the window. To start a fresh history instead, rename that file (Caro History keeps using the new key), then re-join sync with your recovery phrase to get synced commands back.',
     );
   }
+}
+
+/**
+ * Rows copied out of a damaged file that do not decrypt are junk from broken pages: they are removed from the new
+ * store (the damaged file keeps them) and the recovered count says how many commands really came back. When no row
+ * decrypts at all, the key is the problem, not the rows: nothing is removed and verifyKey reports it.
+ */
+function dropUnreadableRecovered(db: SqliteDatabase, cipher: FieldCipher, logger: Logger): void {
+  const rows = db.all<CommandRow>(`SELECT ${COLUMNS} FROM command_history`);
+  const bad: string[] = [];
+  for (const r of rows) {
+    try {
+      decodeRow(cipher, r);
+    } catch (e) {
+      if (!isCaroError(e)) throw e;
+      bad.push(r.id);
+    }
+  }
+  if (bad.length === 0 || bad.length === rows.length) return;
+  db.run('DELETE FROM command_history WHERE id IN (SELECT value FROM json_each(?))', [JSON.stringify(bad)]);
+  const replacement = db.replacement;
+  if (replacement) {
+    replacement.recovered = rows.length - bad.length;
+    updateRecoveredCount(db, replacement);
+  }
+  logger.warn(`recovery: ${bad.length} rows from the damaged file could not be decrypted and were left in it`);
 }
 
 function describe(e: unknown): string {
@@ -736,7 +764,10 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
     return out;
   }
 
-  async doctor(): Promise<{ path: string; schemaVersion: number; rows: number; deleted: number; integrity: string; bytes: number; pendingUploads: number }> {
+  async doctor(): Promise<{
+    path: string; schemaVersion: number; rows: number; deleted: number; integrity: string; bytes: number; pendingUploads: number;
+    replacedStore: StoreReplacement | null;
+  }> {
     const integrity = this.db.all<{ integrity_check: string }>('PRAGMA integrity_check').map((r) => r.integrity_check).join('; ');
     const count = (where: string): number =>
       this.db.get<{ n: number }>(`SELECT count(*) AS n FROM command_history WHERE ${where}`)?.n ?? 0;
@@ -750,6 +781,7 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
       integrity,
       bytes: pageCount * pageSize,
       pendingUploads: await this.pendingCount(),
+      replacedStore: lastReplacement(this.db) ?? null,
     };
   }
 
