@@ -62,6 +62,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
       err: (t) => process.stderr.write(t),
       outIsTerminal: process.stdout.isTTY === true,
       errIsTerminal: process.stderr.isTTY === true,
+      ...(process.stderr.isTTY ? { progress: (line: string) => void process.stderr.write(`\r${line}\u001b[K`) } : {}),
     },
   );
   const [command, ...rest] = argv;

@@ -1,7 +1,7 @@
 /** `caro-history import <FILE> [--format F]`: a Caro export (JSON) or a bash/zsh/fish history file. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ImportResult } from '../core/history/historyApi';
+import type { ImportProgress, ImportResult } from '../core/history/historyApi';
 import type { HistoryService } from '../core/history/historyService';
 import { CaroError } from '../core/model/errors';
 import { redactForLog } from '../core/safety/logRedaction';
@@ -34,7 +34,8 @@ export async function importCommand(args: ParsedArgs, ctx: CliContext): Promise<
   const parsed = parseImportBytes(bytes, requested as ImportFormat | 'auto', { now: mtimeMs, fileName: file });
   if (parsed.format === 'json') {
     const history = await ctx.openHistory();
-    const r = await history.importEntries(parsed.entries);
+    const r = await history.importEntries(parsed.entries, progressLine(ctx));
+    ctx.io.progress?.('');
     reportImport(ctx, file, 'Caro export', r, parsed.entries.map((e) => e.createdAt));
     await noteCountLimit(ctx, history, r.imported);
     return 0;
@@ -45,10 +46,18 @@ export async function importCommand(args: ParsedArgs, ctx: CliContext): Promise<
     return 0;
   }
   const history = await ctx.openHistory();
-  const r = await history.importCaptured(parsed.captured);
+  const r = await history.importCaptured(parsed.captured, progressLine(ctx));
+  ctx.io.progress?.('');
   reportImport(ctx, file, `${parsed.format} history`, r, parsed.captured.map((c) => c.startedAt));
   await noteCountLimit(ctx, history, r.imported);
   return 0;
+}
+
+/** "Importing… 12000 of 370000 commands (3%)" on stderr while it runs, when stderr is a terminal. */
+function progressLine(ctx: CliContext): ImportProgress {
+  const show = ctx.io.progress;
+  if (!show) return {};
+  return { onProgress: (done, total) => show(`Importing… ${done} of ${total} commands (${Math.floor((done / total) * 100)}%)`) };
 }
 
 function noteInvalidLines(ctx: CliContext, n: number): void {

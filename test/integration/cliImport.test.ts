@@ -24,6 +24,32 @@ function randomBytes(seed: number, n: number): Uint8Array {
   return Uint8Array.from({ length: n }, () => Math.floor(rnd() * 256));
 }
 
+describe('caro-history import: progress on a terminal', function () {
+  this.timeout(60_000);
+  let home: string;
+  beforeEach(() => {
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'caro-cli-prog-'));
+  });
+  afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
+
+  it('shows a progress line while importing when stderr is a terminal, and clears it at the end', async () => {
+    const file = path.join(home, 'hist');
+    fs.writeFileSync(file, Array.from({ length: 1600 }, (_, i) => `echo n-${i}`).join('\n'));
+    const lines: string[] = [];
+    let out = '';
+    const code = await runCli(['import', file], {
+      env: { CARO_HISTORY_HOME: home },
+      io: { out: (t) => void (out += t), err: () => undefined, errIsTerminal: true, progress: (l) => void lines.push(l) },
+    });
+    assert.equal(code, EXIT_OK);
+    assert.match(out, /Imported 1600 commands/);
+    assert.ok(lines.length >= 3, lines.join(' | '));
+    assert.match(lines[0] ?? '', /^Importing… \d+ of 1600 commands \(\d+%\)$/);
+    assert.equal(lines[lines.length - 2], 'Importing… 1600 of 1600 commands (100%)');
+    assert.equal(lines[lines.length - 1], '', 'the progress line is cleared');
+  });
+});
+
 describe('caro-history import: files that are not history', function () {
   this.timeout(60_000);
   let home: string;

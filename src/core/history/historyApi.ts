@@ -35,6 +35,14 @@ export interface ImportResult {
   skippedExcluded?: number;
   /** Up to 5 plain-language reasons for skipped-invalid items, for the import summary. */
   problems?: string[];
+  /** The import was cancelled; what was imported before stays. */
+  cancelled?: boolean;
+}
+
+/** Long imports report progress and can be cancelled (between chunks of a few hundred commands). */
+export interface ImportProgress {
+  onProgress?(done: number, total: number): void;
+  signal?: AbortSignal;
 }
 
 /**

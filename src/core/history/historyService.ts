@@ -22,7 +22,7 @@ import { lastReplacement, updateRecoveredCount, type StoreReplacement } from '..
 import { systemClock, type Clock } from '../util/clock';
 import { Emitter, type Event } from '../util/emitter';
 import type { Logger } from '../util/logger';
-import type { HistoryApi, HistoryChange, HistoryStats, ImportResult } from './historyApi';
+import type { HistoryApi, HistoryChange, HistoryStats, ImportProgress, ImportResult } from './historyApi';
 import {
   COLUMNS,
   type CommandRow,
@@ -654,22 +654,32 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
    * (live or deleted) are skipped; entries that are not storable (empty, over 10 KB, broken text) are counted as
    * invalid. Text is passed through secret redaction again as a safety net.
    */
-  async importEntries(entries: HistoryEntry[]): Promise<ImportResult> {
+  async importEntries(entries: HistoryEntry[], progress: ImportProgress = {}): Promise<ImportResult> {
     const now = this.clock.now();
-    const valid: HistoryEntry[] = [];
     const problems: string[] = [];
     let invalid = 0;
-    entries.forEach((e, i) => {
-      const checked = this.checkImportedEntry(e, now);
-      if (typeof checked === 'string') {
-        invalid++;
-        if (problems.length < 5) problems.push(`Entry ${i + 1}: ${checked}`);
-      } else valid.push(checked);
+    let inserted = 0;
+    let valid = 0;
+    const cancelled = await inChunks(entries.length, progress, (from, to) => {
+      const chunk: HistoryEntry[] = [];
+      for (let i = from; i < to; i++) {
+        const checked = this.checkImportedEntry(entries[i] as HistoryEntry, now);
+        if (typeof checked === 'string') {
+          invalid++;
+          if (problems.length < 5) problems.push(`Entry ${i + 1}: ${checked}`);
+        } else chunk.push(checked);
+      }
+      valid += chunk.length;
+      inserted += this.insertNew(chunk, true).length;
     });
-    const inserted = this.insertChunked(valid);
-    const dup = valid.length - inserted;
     if (inserted) this.changeEmitter.fire({ kind: 'imported', ids: [], origin: 'local' });
-    return { imported: inserted, skippedDuplicates: dup, skippedInvalid: invalid, ...(problems.length ? { problems } : {}) };
+    return {
+      imported: inserted,
+      skippedDuplicates: valid - inserted,
+      skippedInvalid: invalid,
+      ...(problems.length ? { problems } : {}),
+      ...(cancelled ? { cancelled: true } : {}),
+    };
   }
 
   private checkImportedEntry(e: HistoryEntry, now: number): HistoryEntry | string {
@@ -714,44 +724,43 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
   }
 
   /** Imports commands read from a bash/zsh/fish history file through the capture rules (exclude patterns, size, redaction, risk). */
-  async importCaptured(cmds: CapturedCommand[]): Promise<ImportResult> {
-    const valid: HistoryEntry[] = [];
+  async importCaptured(cmds: CapturedCommand[], progress: ImportProgress = {}): Promise<ImportResult> {
     const seen = new Map<string, number>();
     const problems: string[] = [];
     let invalid = 0;
     let excluded = 0;
-    cmds.forEach((c, i) => {
-      const r = this.pipeline.prepare(c, { paused: false, mode: 'import' });
-      if (!r.ok) {
-        if (r.reason === 'excluded') excluded++;
-        else if (r.reason !== 'empty') {
-          invalid++;
-          if (problems.length < 5) problems.push(`Command ${i + 1}: ${r.detail ?? r.reason}`);
+    let valid = 0;
+    let inserted = 0;
+    const cancelled = await inChunks(cmds.length, progress, (from, to) => {
+      const chunk: HistoryEntry[] = [];
+      for (let i = from; i < to; i++) {
+        const c = cmds[i] as CapturedCommand;
+        const r = this.pipeline.prepare(c, { paused: false, mode: 'import' });
+        if (!r.ok) {
+          if (r.reason === 'excluded') excluded++;
+          else if (r.reason !== 'empty') {
+            invalid++;
+            if (problems.length < 5) problems.push(`Command ${i + 1}: ${r.detail ?? r.reason}`);
+          }
+          continue;
         }
-        return;
+        const key = `${c.startedAt}|${c.commandLine}`;
+        const occurrence = seen.get(key) ?? 0;
+        seen.set(key, occurrence + 1);
+        chunk.push(this.entryFromPrepared(r.prepared, importId(this.importIdKey, c, occurrence)));
       }
-      const key = `${c.startedAt}|${c.commandLine}`;
-      const occurrence = seen.get(key) ?? 0;
-      seen.set(key, occurrence + 1);
-      valid.push(this.entryFromPrepared(r.prepared, importId(this.importIdKey, c, occurrence)));
+      valid += chunk.length;
+      inserted += this.insertNew(chunk, true).length;
     });
-    const inserted = this.insertChunked(valid);
     if (inserted) this.changeEmitter.fire({ kind: 'imported', ids: [], origin: 'local' });
     return {
       imported: inserted,
-      skippedDuplicates: valid.length - inserted,
+      skippedDuplicates: valid - inserted,
       skippedInvalid: invalid,
       skippedExcluded: excluded,
       ...(problems.length ? { problems } : {}),
+      ...(cancelled ? { cancelled: true } : {}),
     };
-  }
-
-  private insertChunked(entries: readonly HistoryEntry[]): number {
-    let inserted = 0;
-    for (let i = 0; i < entries.length; i += IMPORT_CHUNK) {
-      inserted += this.insertNew(entries.slice(i, i + IMPORT_CHUNK), true).length;
-    }
-    return inserted;
   }
 
   /** Every live entry, oldest first. Entries that cannot be decrypted are left out and logged. */
@@ -938,6 +947,22 @@ function normaliseRemote(e: HistoryEntry): HistoryEntry | undefined {
     updatedAt: Number.isFinite(e.updatedAt) ? e.updatedAt : e.createdAt,
     schemaVersion: Number.isFinite(e.schemaVersion) ? e.schemaVersion : ENTRY_SCHEMA_VERSION,
   };
+}
+
+/**
+ * Runs `work(from, to)` over [0, total) in IMPORT_CHUNK steps (each step is its own transaction), reporting progress
+ * and yielding to the event loop between steps so a progress display can update and a cancel can arrive. Returns true
+ * when cancelled (the steps already done stay imported).
+ */
+async function inChunks(total: number, progress: ImportProgress, work: (from: number, to: number) => void): Promise<boolean> {
+  for (let from = 0; from < total; from += IMPORT_CHUNK) {
+    if (progress.signal?.aborted) return true;
+    const to = Math.min(total, from + IMPORT_CHUNK);
+    work(from, to);
+    progress.onProgress?.(to, total);
+    if (to < total) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return false;
 }
 
 function redactText(v: string): string {
