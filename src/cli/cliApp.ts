@@ -15,7 +15,7 @@ import { buildExport } from '../core/transfer/exportFormat';
 import type { Logger } from '../core/util/logger';
 import { UsageError, flagInt, flagString, parseArgs, type ParsedArgs } from './cliArgs';
 import type { CliContext, CliIo } from './cliContext';
-import { importCommand } from './importCommand';
+import { importCommand, sizeLimitNote } from './importCommand';
 import { cliWording } from './cliWording';
 import { snapshotHome } from './homeRollback';
 import { terminalSafeIo } from './terminalText';
@@ -173,6 +173,7 @@ function createContext(env: NodeJS.ProcessEnv, io: CliIo, onOpen: (h: HistorySer
         onOpen(h);
         const r = h.db.replacement;
         if (r) io.err(`Warning: ${describeReplacement(home.dbPath, r)}\n`);
+        if (h.sizeLimitRemoved > 0) io.err(`${sizeLimitNote(h.sizeLimitRemoved)}\n`);
         return h;
       });
       return opened;

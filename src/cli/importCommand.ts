@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ImportProgress, ImportResult } from '../core/history/historyApi';
-import type { HistoryService } from '../core/history/historyService';
+import { MAX_DATABASE_BYTES, type HistoryService } from '../core/history/historyService';
 import { CaroError } from '../core/model/errors';
 import { redactForLog } from '../core/safety/logRedaction';
 import { IMPORT_FORMATS, parseImportBytes, type ImportFormat } from '../core/transfer/importFile';
@@ -60,6 +60,11 @@ function progressLine(ctx: CliContext): ImportProgress {
   return { onProgress: (done, total) => show(`Importing… ${done} of ${total} commands (${Math.floor((done / total) * 100)}%)`) };
 }
 
+export function sizeLimitNote(removed: number): string {
+  return `Note: the history reached its size limit (${Math.round(MAX_DATABASE_BYTES / 1048576)} MB), so the oldest ${removed} command${removed === 1 ? ' was' : 's were'} removed. ` +
+    'To keep a copy of older commands, export your history now and then ("caro-history export --out FILE").';
+}
+
 function noteInvalidLines(ctx: CliContext, n: number): void {
   if (n === 0) return;
   ctx.io.err(
@@ -88,6 +93,8 @@ function reportImport(ctx: CliContext, file: string, kind: string, r: ImportResu
 /** Retention also prunes by count (decision 17): say so instead of letting imported commands vanish silently. */
 async function noteCountLimit(ctx: CliContext, history: HistoryService, imported: number): Promise<void> {
   if (imported === 0) return;
+  const bySize = await history.applySizeLimit();
+  if (bySize > 0) ctx.io.err(`${sizeLimitNote(bySize)}\n`);
   const { total } = await history.stats();
   const max = ctx.settings.maxCommands;
   if (total > max) {

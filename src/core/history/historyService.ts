@@ -47,7 +47,12 @@ export interface OpenHistoryOptions {
   logger: Logger;
   clock?: Clock;
   busyTimeoutMs?: number;
+  /** The spec's limit on the local database (100 MB); smaller in tests. */
+  maxDatabaseBytes?: number;
 }
+
+/** caro-data-model.md "Storage Limits": total local DB 100 MB, not configurable. */
+export const MAX_DATABASE_BYTES = 100 * 1024 * 1024;
 
 const DAY_MS = 86_400_000;
 const INSERT_OR_IGNORE_SQL = INSERT_SQL.replace(/^INSERT INTO/, 'INSERT OR IGNORE INTO');
@@ -188,6 +193,9 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
   private readonly warnedIds = new Set<string>();
   private readonly decoded = new Map<string, HistoryEntry>();
   private closed = false;
+  private readonly maxDatabaseBytes: number;
+  /** Commands removed because the database reached its size limit (since this store was opened). */
+  sizeLimitRemoved = 0;
 
   constructor(
     readonly db: SqliteDatabase,
@@ -200,6 +208,7 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
     this.deviceId = opts.deviceId;
     this.settings = opts.settings;
     this.pipeline = new CapturePipeline(opts.settings);
+    this.maxDatabaseBytes = opts.maxDatabaseBytes ?? MAX_DATABASE_BYTES;
   }
 
   /** Where an unreadable history file was moved when this store was opened (tell the user), if that happened. */
@@ -592,6 +601,8 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
         [cutoff, cutoff],
       );
     });
+    const bySize = this.enforceSizeLimit();
+    if (bySize.length) pruned = [...pruned, ...bySize];
     for (const id of pruned) {
       this.index?.remove(id);
       this.decoded.delete(id);
@@ -601,6 +612,63 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
     }
     if (pruned.length) this.changeEmitter.fire({ kind: 'retention', ids: pruned, origin: 'local' });
     return pruned.length;
+  }
+
+  /** Enforces the database size limit now (e.g. right after a large import). Returns how many commands left. */
+  async applySizeLimit(): Promise<number> {
+    const ids = this.enforceSizeLimit();
+    for (const id of ids) {
+      this.index?.remove(id);
+      this.decoded.delete(id);
+    }
+    if (ids.length) this.changeEmitter.fire({ kind: 'retention', ids, origin: 'local' });
+    return ids.length;
+  }
+
+  /**
+   * The spec's 100 MB limit on the local database: when the live data is over it, the oldest commands leave the history
+   * (down to 90% of the limit, so it does not happen again at the next command), their rows are removed for good unless
+   * an upload is pending, and the file is compacted. `sizeLimitRemoved` tells the caller to say so.
+   */
+  private enforceSizeLimit(): string[] {
+    const limit = this.maxDatabaseBytes;
+    const pragma = (name: string): number => Number(this.db.get<Record<string, number>>(`PRAGMA ${name}`)?.[name] ?? 0);
+    const used = (): number => (pragma('page_count') - pragma('freelist_count')) * pragma('page_size');
+    if (used() <= limit) return [];
+    const removed: string[] = [];
+    // Each round removes the estimated excess (down to 90% of the limit) and compacts; a few rounds at most.
+    for (let round = 0; round < 6 && used() > limit; round++) {
+      const live = this.db.get<{ n: number }>('SELECT count(*) AS n FROM command_history WHERE deleted_at IS NULL')?.n ?? 0;
+      if (live === 0) break;
+      const remove = Math.max(1, Math.min(live, Math.ceil(((used() - limit * 0.9) / used()) * live)));
+      removed.push(...this.removeOldest(remove));
+      this.db.run('VACUUM');
+    }
+    this.sizeLimitRemoved += removed.length;
+    this.logger.warn(`the history reached the ${Math.round(limit / 1048576)} MB limit: the oldest ${removed.length} commands were removed`);
+    return removed;
+  }
+
+  /** Removes the `n` oldest live commands for good (kept as content-free tombstones only while an upload is pending). */
+  private removeOldest(n: number): string[] {
+    const now = this.clock.now();
+    let ids: string[] = [];
+    this.db.transaction(() => {
+      ids = this.db.all<{ id: string }>(
+        'SELECT id FROM command_history WHERE deleted_at IS NULL ORDER BY created_at, rowid LIMIT ?', [n]).map((r) => r.id);
+      const json = JSON.stringify(ids);
+      this.db.run(
+        `DELETE FROM command_history WHERE id IN (SELECT value FROM json_each(?))
+         AND NOT EXISTS (SELECT 1 FROM sync_queue q WHERE q.entity_type = '${ENTITY}' AND q.entity_id = command_history.id)`,
+        [json],
+      );
+      this.db.run(
+        `UPDATE command_history SET deleted_at = ?, updated_at = ?, prompt = '', command = '', explanation = NULL, safety_warnings = NULL,
+         tags = NULL WHERE deleted_at IS NULL AND id IN (SELECT value FROM json_each(?))`,
+        [now, now, json],
+      );
+    });
+    return ids;
   }
 
   // ---------------------------------------------------------------------------------------------- stats
