@@ -36,7 +36,7 @@ export async function importCommand(args: ParsedArgs, ctx: CliContext): Promise<
     const history = await ctx.openHistory();
     const r = await history.importEntries(parsed.entries, progressLine(ctx));
     ctx.io.progress?.('');
-    reportImport(ctx, file, 'Caro export', r, parsed.entries.map((e) => e.createdAt));
+    reportImport(ctx, file, 'Caro export', r);
     await noteCountLimit(ctx, history, r.imported);
     return 0;
   }
@@ -48,7 +48,7 @@ export async function importCommand(args: ParsedArgs, ctx: CliContext): Promise<
   const history = await ctx.openHistory();
   const r = await history.importCaptured(parsed.captured, progressLine(ctx));
   ctx.io.progress?.('');
-  reportImport(ctx, file, `${parsed.format} history`, r, parsed.captured.map((c) => c.startedAt));
+  reportImport(ctx, file, `${parsed.format} history`, r);
   await noteCountLimit(ctx, history, r.imported);
   return 0;
 }
@@ -73,19 +73,18 @@ function noteInvalidLines(ctx: CliContext, n: number): void {
   );
 }
 
-function reportImport(ctx: CliContext, file: string, kind: string, r: ImportResult, times: readonly number[]): void {
+function reportImport(ctx: CliContext, file: string, kind: string, r: ImportResult): void {
   const parts = [`Imported ${r.imported} command${r.imported === 1 ? '' : 's'} from ${kind} ${file}.`];
   if (r.skippedDuplicates) parts.push(`${r.skippedDuplicates} already in your history.`);
   if (r.skippedExcluded) parts.push(`${r.skippedExcluded} left out by your exclude patterns.`);
   if (r.skippedInvalid) parts.push(`${r.skippedInvalid} could not be stored.`);
   ctx.io.out(`${parts.join(' ')}\n`);
   for (const p of r.problems ?? []) ctx.io.err(`  ${redactForLog(p)}\n`);
-  const days = ctx.settings.retentionDays;
-  const old = times.filter((t) => t < Date.now() - days * 86_400_000).length;
-  if (r.imported > 0 && old > 0) {
+  if (r.skippedOld) {
     ctx.io.err(
-      `Note: ${old} of these commands are older than your retention period (${days} days) and will be removed the next time the history is opened. ` +
-        `To keep them, set "retentionDays" (up to 365) in ${ctx.home.settingsFile} and import again.\n`,
+      `Note: ${r.skippedOld} command${r.skippedOld === 1 ? ' was' : 's were'} not imported because your history keeps only the last ` +
+        `${ctx.settings.retentionDays} days and at most ${ctx.settings.maxCommands} commands. ` +
+        `To keep them, raise "retentionDays" (up to 365) or "maxCommands" in ${ctx.home.settingsFile} and import again.\n`,
     );
   }
 }

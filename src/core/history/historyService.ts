@@ -728,9 +728,15 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
     let invalid = 0;
     let inserted = 0;
     let valid = 0;
+    const keep = this.keepAfterRetention(entries.map((e) => (e && Number.isFinite(e.createdAt) ? e.createdAt : now)));
+    let old = 0;
     const cancelled = await inChunks(entries.length, progress, (from, to) => {
       const chunk: HistoryEntry[] = [];
       for (let i = from; i < to; i++) {
+        if (!keep[i]) {
+          old++;
+          continue;
+        }
         const checked = this.checkImportedEntry(entries[i] as HistoryEntry, now);
         if (typeof checked === 'string') {
           invalid++;
@@ -745,9 +751,28 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
       imported: inserted,
       skippedDuplicates: valid - inserted,
       skippedInvalid: invalid,
+      skippedOld: old,
       ...(problems.length ? { problems } : {}),
       ...(cancelled ? { cancelled: true } : {}),
     };
+  }
+
+  /**
+   * Which of these (by creation time) would survive retention: not older than `retentionDays`, and among the newest
+   * `maxCommands`. The others are never inserted, so a huge import leaves no rows to prune and no tombstones behind.
+   */
+  private keepAfterRetention(times: readonly number[]): boolean[] {
+    const s = this.settings();
+    const days = Number.isFinite(s.retentionDays) && s.retentionDays > 0 ? s.retentionDays : 90;
+    const max = Number.isFinite(s.maxCommands) && s.maxCommands > 0 ? Math.floor(s.maxCommands) : 10_000;
+    const cutoff = this.clock.now() - days * DAY_MS;
+    const keep = times.map((t) => t >= cutoff);
+    const recent = times.map((_, i) => i).filter((i) => keep[i]);
+    if (recent.length > max) {
+      recent.sort((a, b) => (times[b] as number) - (times[a] as number) || b - a);
+      for (const i of recent.slice(max)) keep[i] = false;
+    }
+    return keep;
   }
 
   private checkImportedEntry(e: HistoryEntry, now: number): HistoryEntry | string {
@@ -799,10 +824,16 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
     let excluded = 0;
     let valid = 0;
     let inserted = 0;
+    const keep = this.keepAfterRetention(cmds.map((c) => (Number.isFinite(c.startedAt) ? c.startedAt : this.clock.now())));
+    let old = 0;
     const cancelled = await inChunks(cmds.length, progress, (from, to) => {
       const chunk: HistoryEntry[] = [];
       for (let i = from; i < to; i++) {
         const c = cmds[i] as CapturedCommand;
+        if (!keep[i]) {
+          old++;
+          continue;
+        }
         const r = this.pipeline.prepare(c, { paused: false, mode: 'import' });
         if (!r.ok) {
           if (r.reason === 'excluded') excluded++;
@@ -826,6 +857,7 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
       skippedDuplicates: valid - inserted,
       skippedInvalid: invalid,
       skippedExcluded: excluded,
+      skippedOld: old,
       ...(problems.length ? { problems } : {}),
       ...(cancelled ? { cancelled: true } : {}),
     };

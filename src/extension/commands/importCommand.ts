@@ -57,11 +57,14 @@ export const importCommand: CommandDef = {
     const invalidLines = parsed.invalidLines
       ? ` ${parsed.invalidLines} line${parsed.invalidLines === 1 ? ' was' : 's were'} not valid UTF-8 text and left out; convert the file to UTF-8 to import them.`
       : '';
+    const old = result.skippedOld
+      ? ` ${result.skippedOld} older command${result.skippedOld === 1 ? ' was' : 's were'} not imported because of your "Retention Days" and "Max Commands" settings; raise them and import again to keep ${result.skippedOld === 1 ? 'it' : 'them'}.`
+      : '';
     void ctx.notifier.info(
       `Imported ${result.imported} command${result.imported === 1 ? '' : 's'} from the ${parsed.format} file` +
         (skipped > 0
           ? ` (skipped ${result.skippedDuplicates} already in your history, ${result.skippedInvalid} that could not be stored).`
-          : '.') + invalidLines,
+          : '.') + invalidLines + old,
     );
   },
 };
