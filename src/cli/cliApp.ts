@@ -9,17 +9,16 @@ import { randomBytes } from 'node:crypto';
 import { RISK_LEVELS, type DeviceInfo, type HistoryEntry, type HistoryFilter, type Platform, type RiskLevel } from '../core/model/entry';
 import { CaroError, isCaroError } from '../core/model/errors';
 import { openHistory, type HistoryService } from '../core/history/historyService';
+import type { StoreReplacement } from '../core/store/storeRecovery';
 import { redactForLog } from '../core/safety/logRedaction';
-import { buildExport, parseExport } from '../core/transfer/exportFormat';
-import {
-  SHELL_HISTORY_FORMATS,
-  detectShellHistoryFormat,
-  parseShellHistory,
-  type ShellHistoryFormat,
-} from '../core/transfer/shellHistory';
+import { buildExport } from '../core/transfer/exportFormat';
 import type { Logger } from '../core/util/logger';
 import { UsageError, flagInt, flagString, parseArgs, type ParsedArgs } from './cliArgs';
 import type { CliContext, CliIo } from './cliContext';
+import { importCommand, sizeLimitNote } from './importCommand';
+import { cliWording } from './cliWording';
+import { snapshotHome } from './homeRollback';
+import { terminalSafeIo } from './terminalText';
 import { ensureCliHome, loadCliSettings, loadOrCreateDeviceId, resolveCliHome } from './cliHome';
 import { FileKeyVault } from './fileKeyVault';
 
@@ -57,58 +56,83 @@ Exit codes: 0 ok, 1 something went wrong (the message says what to do), 2 wrong 
 
 export async function runCli(argv: readonly string[], options: RunCliOptions = {}): Promise<number> {
   const env = options.env ?? process.env;
-  const io = options.io ?? { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+  const io = terminalSafeIo(
+    options.io ?? {
+      out: (t) => process.stdout.write(t),
+      err: (t) => process.stderr.write(t),
+      outIsTerminal: process.stdout.isTTY === true,
+      errIsTerminal: process.stderr.isTTY === true,
+      ...(process.stderr.isTTY ? { progress: (line: string) => void process.stderr.write(`\r${line}\u001b[K`) } : {}),
+    },
+  );
   const [command, ...rest] = argv;
   let history: HistoryService | undefined;
+  // A failed join must leave no trace: no history.db, keys.json or device.json created for nothing.
+  const joining = command === 'sync' && rest[0] === 'join' ? snapshotHome(resolveCliHome(env)) : undefined;
+  let code: number = EXIT_ERROR;
   try {
-    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-      io.out(HELP);
-      return EXIT_OK;
-    }
-    if (command === '--version' || command === 'version') {
-      io.out('caro-history 0.1.0\n');
-      return EXIT_OK;
-    }
-    if (!['search', 'export', 'import', 'stats', 'doctor', 'sync'].includes(command)) {
-      throw new UsageError(`Unknown command "${command}".`);
-    }
-    if (rest.includes('--help') || rest.includes('-h')) {
-      if (command !== 'sync') {
-        io.out(HELP);
-        return EXIT_OK;
-      }
-    }
-    const ctx = createContext(env, io, (h) => {
+    code = await runCommand(command, rest, env, io, options, (h) => {
       history = h;
     });
-    switch (command) {
-      case 'search':
-        return await searchCommand(parseArgs(rest, SEARCH_FLAGS, command), ctx);
-      case 'export':
-        return await exportCommand(parseArgs(rest, [{ name: 'out', short: 'o', takesValue: true }], command), ctx);
-      case 'import':
-        return await importCommand(parseArgs(rest, [{ name: 'format', short: 'f', takesValue: true }], command), ctx);
-      case 'stats':
-        return await statsCommand(parseArgs(rest, [{ name: 'json', takesValue: false }], command), ctx);
-      case 'doctor':
-        return await doctorCommand(parseArgs(rest, [{ name: 'json', takesValue: false }], command), ctx);
-      case 'sync':
-        if (!options.sync) {
-          io.err('Sync commands are not available in this build of caro-history.\n');
-          return EXIT_USAGE;
-        }
-        return await options.sync(rest, ctx);
-      default:
-        throw new UsageError(`Unknown command "${command}".`);
-    }
+    return code;
   } catch (e) {
-    return reportError(e, io, env.CARO_HISTORY_DEBUG === '1');
+    code = reportError(e, io, env.CARO_HISTORY_DEBUG === '1');
+    return code;
   } finally {
     try {
       history?.close();
     } catch {
       // closing after a failure: nothing more to do
     }
+    if (joining && code !== EXIT_OK) joining.removeCreated();
+  }
+}
+
+async function runCommand(
+  command: string | undefined,
+  rest: readonly string[],
+  env: NodeJS.ProcessEnv,
+  io: CliIo,
+  options: RunCliOptions,
+  onOpen: (h: HistoryService) => void,
+): Promise<number> {
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    io.out(HELP);
+    return EXIT_OK;
+  }
+  if (command === '--version' || command === 'version') {
+    io.out('caro-history 0.1.0\n');
+    return EXIT_OK;
+  }
+  if (!['search', 'export', 'import', 'stats', 'doctor', 'sync'].includes(command)) {
+    throw new UsageError(`Unknown command "${command}".`);
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    if (command !== 'sync') {
+      io.out(HELP);
+      return EXIT_OK;
+    }
+  }
+  const ctx = createContext(env, io, onOpen);
+  switch (command) {
+    case 'search':
+      return await searchCommand(parseArgs(rest, SEARCH_FLAGS, command), ctx);
+    case 'export':
+      return await exportCommand(parseArgs(rest, [{ name: 'out', short: 'o', takesValue: true }], command), ctx);
+    case 'import':
+      return await importCommand(parseArgs(rest, [{ name: 'format', short: 'f', takesValue: true }], command), ctx);
+    case 'stats':
+      return await statsCommand(parseArgs(rest, [{ name: 'json', takesValue: false }], command), ctx);
+    case 'doctor':
+      return await doctorCommand(parseArgs(rest, [{ name: 'json', takesValue: false }], command), ctx);
+    case 'sync':
+      if (!options.sync) {
+        io.err('Sync commands are not available in this build of caro-history.\n');
+        return EXIT_USAGE;
+      }
+      return await options.sync([...rest], ctx);
+    default:
+      throw new UsageError(`Unknown command "${command}".`);
   }
 }
 
@@ -118,7 +142,7 @@ function reportError(e: unknown, io: CliIo, debug: boolean): number {
     return EXIT_USAGE;
   }
   if (isCaroError(e)) {
-    io.err(`Error: ${redactForLog(e.message)}\n${e.action ? `${redactForLog(e.action)}\n` : ''}`);
+    io.err(`Error: ${redactForLog(cliWording(e.message))}\n${e.action ? `${redactForLog(cliWording(e.action))}\n` : ''}`);
     return EXIT_ERROR;
   }
   const what = e instanceof Error ? (debug && e.stack ? e.stack : `${e.name}: ${e.message}`) : String(e);
@@ -147,12 +171,9 @@ function createContext(env: NodeJS.ProcessEnv, io: CliIo, onOpen: (h: HistorySer
     openHistory: () => {
       opened ??= openHistory({ dbPath: home.dbPath, vault, deviceId, settings: () => settings, logger }).then((h) => {
         onOpen(h);
-        const moved = h.db.movedAsideTo;
-        if (moved) {
-          io.err(
-            `Warning: the history file ${home.dbPath} was damaged. It was moved to ${moved} (kept, not deleted) and a fresh, empty history was started.\n`,
-          );
-        }
+        const r = h.db.replacement;
+        if (r) io.err(`Warning: ${describeReplacement(home.dbPath, r)}\n`);
+        if (h.sizeLimitRemoved > 0) io.err(`${sizeLimitNote(h.sizeLimitRemoved)}\n`);
         return h;
       });
       return opened;
@@ -307,96 +328,6 @@ function writePrivateFileAtomically(target: string, text: string): void {
   }
 }
 
-// --- import -------------------------------------------------------------------------------------------------------
-
-type ImportFormat = 'json' | ShellHistoryFormat;
-
-async function importCommand(args: ParsedArgs, ctx: CliContext): Promise<number> {
-  if (args.positionals.length !== 1) throw new UsageError('import needs exactly one file, e.g. caro-history import ~/.zsh_history.');
-  const file = path.resolve(args.positionals[0] as string);
-  const requested = flagString(args, 'format') ?? 'auto';
-  if (requested !== 'auto' && requested !== 'json' && !(SHELL_HISTORY_FORMATS as readonly string[]).includes(requested)) {
-    throw new UsageError(`--format must be json, bash, zsh, fish or auto (not "${requested}").`);
-  }
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(fs.readFileSync(file));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CaroError(
-      'invalidInput',
-      code === 'ENOENT' ? `There is no file ${file}.` : code === 'EISDIR' ? `${file} is a folder, not a file.` : `Cannot read ${file} (${code ?? 'error'}).`,
-      'Check the path and try again. Nothing was imported.',
-    );
-  }
-  const format: ImportFormat = requested === 'auto' ? detectFormat(bytes) : (requested as ImportFormat);
-
-  // Parse and validate everything BEFORE opening the store: a bad file imports nothing.
-  if (format === 'json') {
-    const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-    const entries = parseExport(text);
-    const history = await ctx.openHistory();
-    const r = await history.importEntries(entries);
-    reportImport(ctx, file, 'Caro export', r, entries.map((e) => e.createdAt));
-    await noteCountLimit(ctx, history, r.imported);
-    return EXIT_OK;
-  }
-  const commands = parseShellHistory(bytes, format, { now: fs.statSync(file).mtimeMs });
-  if (commands.length === 0) {
-    ctx.io.err(`${file} contains no commands; nothing was imported.\n`);
-    return EXIT_OK;
-  }
-  const history = await ctx.openHistory();
-  const r = await history.importCaptured(commands);
-  reportImport(ctx, file, `${format} history`, r, commands.map((c) => c.startedAt));
-  await noteCountLimit(ctx, history, r.imported);
-  return EXIT_OK;
-}
-
-function detectFormat(bytes: Uint8Array): ImportFormat {
-  let i = 0;
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) i = 3;
-  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
-  if (bytes[i] === 0x7b /* { */) return 'json';
-  return detectShellHistoryFormat(bytes);
-}
-
-function reportImport(
-  ctx: CliContext,
-  file: string,
-  kind: string,
-  r: { imported: number; skippedDuplicates: number; skippedInvalid: number; skippedExcluded?: number; problems?: string[] },
-  times: readonly number[],
-): void {
-  const parts = [`Imported ${r.imported} command${r.imported === 1 ? '' : 's'} from ${kind} ${file}.`];
-  if (r.skippedDuplicates) parts.push(`${r.skippedDuplicates} already in your history.`);
-  if (r.skippedExcluded) parts.push(`${r.skippedExcluded} left out by your exclude patterns.`);
-  if (r.skippedInvalid) parts.push(`${r.skippedInvalid} could not be stored.`);
-  ctx.io.out(`${parts.join(' ')}\n`);
-  for (const p of r.problems ?? []) ctx.io.err(`  ${redactForLog(p)}\n`);
-  const days = ctx.settings.retentionDays;
-  const old = times.filter((t) => t < Date.now() - days * 86_400_000).length;
-  if (r.imported > 0 && old > 0) {
-    ctx.io.err(
-      `Note: ${old} of these commands are older than your retention period (${days} days) and will be removed the next time the history is opened. ` +
-        `To keep them, set "retentionDays" (up to 365) in ${ctx.home.settingsFile} and import again.\n`,
-    );
-  }
-}
-
-/** Retention also prunes by count (decision 17): say so instead of letting imported commands vanish silently. */
-async function noteCountLimit(ctx: CliContext, history: HistoryService, imported: number): Promise<void> {
-  if (imported === 0) return;
-  const { total } = await history.stats();
-  const max = ctx.settings.maxCommands;
-  if (total > max) {
-    ctx.io.err(
-      `Note: your history now has ${total} commands but keeps at most ${max}; the oldest ${total - max} will be removed the next time it is opened. ` +
-        `To keep them, raise "maxCommands" in ${ctx.home.settingsFile}.\n`,
-    );
-  }
-}
-
 // --- stats / doctor ---------------------------------------------------------------------------------------------
 
 async function statsCommand(args: ParsedArgs, ctx: CliContext): Promise<number> {
@@ -428,10 +359,12 @@ async function doctorCommand(args: ParsedArgs, ctx: CliContext): Promise<number>
   const d = await history.doctor();
   const movedAsideTo = history.db.movedAsideTo;
   const keyMode = process.platform === 'win32' ? undefined : (fs.statSync(ctx.home.keyFile).mode & 0o777).toString(8);
-  const healthy = d.integrity === 'ok';
+  const intact = d.integrity === 'ok';
+  // A store that had to be replaced is not "healthy" even when the new file is intact: commands may be missing.
+  const healthy = intact && !d.replacedStore;
   if (args.flags.has('json')) {
     ctx.io.out(`${JSON.stringify({ ...d, home: ctx.home.dir, keyFile: ctx.home.keyFile, keyFileMode: keyMode, movedAsideTo: movedAsideTo ?? null, healthy }, null, 2)}\n`);
-    return healthy ? EXIT_OK : EXIT_ERROR;
+    return intact ? EXIT_OK : EXIT_ERROR;
   }
   const lines = [
     `Store:           ${d.path}`,
@@ -442,13 +375,26 @@ async function doctorCommand(args: ParsedArgs, ctx: CliContext): Promise<number>
     `Integrity:       ${d.integrity}`,
     `Key file:        ${ctx.home.keyFile}${keyMode ? ` (mode ${keyMode})` : ''}`,
   ];
-  if (movedAsideTo) lines.push(`Recovered:       the damaged history file was moved to ${movedAsideTo}`);
+  if (d.replacedStore) {
+    lines.push(`Replaced:        ${new Date(d.replacedStore.at).toISOString().slice(0, 16).replace('T', ' ')} UTC; ${d.replacedStore.recovered} commands recovered; the old file is ${d.replacedStore.movedTo}`);
+  }
   ctx.io.out(`${lines.join('\n')}\n`);
-  if (!healthy) {
+  if (d.replacedStore) {
+    ctx.io.err(`Note: ${describeReplacement(d.path, d.replacedStore)}\n`);
+  }
+  if (!intact) {
     ctx.io.err('The integrity check found problems. Export what you can with "caro-history export --out backup.json", then move history.db aside.\n');
     return EXIT_ERROR;
   }
   return EXIT_OK;
+}
+
+function describeReplacement(dbPath: string, r: StoreReplacement): string {
+  const why = r.reason === 'empty' ? 'was empty (0 bytes)' : r.reason === 'notSqlite' ? 'was not a Caro History database' : 'was damaged';
+  const recovered = r.reason === 'damaged'
+    ? ` ${r.recovered} command${r.recovered === 1 ? ' was' : 's were'} recovered from it into the new history.`
+    : ' A new, empty history was started.';
+  return `the history file ${dbPath} ${why}. It was moved to ${r.movedTo} (kept, not deleted).${recovered}`;
 }
 
 function formatBytes(n: number): string {

@@ -8,6 +8,14 @@ import type { CliHome } from './cliHome';
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** stdout / stderr is a terminal: control characters in what is printed are shown escaped (terminalText.ts). */
+  outIsTerminal?: boolean;
+  errIsTerminal?: boolean;
+  /**
+   * Replaces the progress line (only when stderr is a terminal; absent otherwise). Our own text only, never history
+   * text. An empty line clears it.
+   */
+  progress?(line: string): void;
 }
 
 /**

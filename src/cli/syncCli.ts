@@ -13,6 +13,7 @@ import type { SyncStatus } from '../core/sync/syncApi';
 import type { WebSocketConstructor } from '../core/sync/relayConnection';
 import { parseArgs, flagString, UsageError, type FlagSpec } from './cliArgs';
 import type { CliContext } from './cliContext';
+import { cliWording } from './cliWording';
 
 export const SYNC_USAGE = `usage: caro-history sync <command> [--server URL]
 
@@ -90,7 +91,9 @@ async function settle(engine: SyncEngine, timeoutMs: number): Promise<void> {
  */
 export async function runSyncCli(args: string[], ctx: CliContext, options: SyncCliOptions = {}): Promise<number> {
   const [sub, ...rest] = args;
-  const { out, err } = ctx.io;
+  // One call = one line: the CLI's io writes exactly what it is given.
+  const out = (line: string): void => ctx.io.out(`${line}\n`);
+  const err = (line: string): void => ctx.io.err(`${line}\n`);
   if (!sub || sub === 'help' || sub === '--help' || sub === '-h') {
     out(SYNC_USAGE);
     return sub ? 0 : 2;
@@ -184,7 +187,7 @@ export async function runSyncCli(args: string[], ctx: CliContext, options: SyncC
           out(`Waiting to upload: ${s.pendingUp}`);
           out(`Last sync: ${formatTime(s.lastSyncAt)}`);
         }
-        if (s.lastError) out(`${s.lastError.message}${s.lastError.action ? ` ${s.lastError.action}` : ''}`);
+        if (s.lastError) out(cliWording(`${s.lastError.message}${s.lastError.action ? ` ${s.lastError.action}` : ''}`));
         return s.state === 'error' ? 1 : 0;
       }
       case 'now': {
@@ -203,7 +206,7 @@ export async function runSyncCli(args: string[], ctx: CliContext, options: SyncC
         await engine.idle();
         const s = engine.status;
         out(`Sync resumed: ${describeState(s)}.`);
-        if (s.lastError) out(`${s.lastError.message}${s.lastError.action ? ` ${s.lastError.action}` : ''}`);
+        if (s.lastError) out(cliWording(`${s.lastError.message}${s.lastError.action ? ` ${s.lastError.action}` : ''}`));
         return 0;
       }
       case 'devices': {
@@ -274,7 +277,7 @@ export async function runSyncCli(args: string[], ctx: CliContext, options: SyncC
       return 2;
     }
     if (isCaroError(e)) {
-      err(e.userMessage);
+      err(cliWording(e.userMessage));
       return 1;
     }
     throw e;

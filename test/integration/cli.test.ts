@@ -256,7 +256,7 @@ describe('caro-history CLI (spawned process)', function () {
       assert.ok(m, `doctor must say where the old file went: ${r.err}`);
       const movedTo = m[1] as string;
       assert.ok(fs.readFileSync(movedTo).equals(garbage), 'the damaged file is kept byte for byte');
-      assert.match(r.out, /Recovered: +the damaged history file was moved to/);
+      assert.match(r.out, /^Replaced: +.+ UTC; 0 commands recovered; the old file is \S+\.corrupt-/m);
       assert.match(r.out, /Commands: +0 \(0 deleted\)/);
     } finally {
       fs.rmSync(home, { recursive: true, force: true });

@@ -58,21 +58,23 @@ describe('caro-history CLI (in-process)', function () {
     const r = await runAsync(home, ['import', file, '--format', 'bash']);
     assert.equal(r.code, EXIT_OK, r.err);
     assert.match(r.err, /"caroHistory\.excludePatterns" entry 2 is not a valid regular expression/);
-    assert.match(r.out, /Imported 2 commands from bash history .* 1 left out by your exclude patterns\./);
-    assert.match(r.err, /1 of these commands are older than your retention period \(30 days\)/);
+    assert.match(r.out, /Imported 1 command from bash history .* 1 left out by your exclude patterns\./);
+    assert.match(r.err, /1 command was not imported because your history keeps only the last 30 days/);
     const s = await runAsync(home, ['search', 'e', '--json']);
     const cmds = (JSON.parse(s.out) as { command: string }[]).map((c) => c.command);
-    assert.deepEqual(cmds, ['make test'], 'the excluded command was never stored; the old one was pruned on the next open');
+    assert.deepEqual(cmds, ['make test'], 'neither the excluded command nor the one older than retention was stored');
   });
 
-  it('warns when an import goes over maxCommands, and the oldest are pruned on the next open', async () => {
+  it('an import over maxCommands stores only the newest and says so, leaving no deleted rows behind', async () => {
     fs.writeFileSync(path.join(home, 'settings.json'), JSON.stringify({ maxCommands: 100 }));
     const file = path.join(home, 'hist');
     fs.writeFileSync(file, Array.from({ length: 150 }, (_, i) => `echo line-${i}`).join('\n'));
     const r = await runAsync(home, ['import', file]);
     assert.equal(r.code, EXIT_OK, r.err);
-    assert.match(r.out, /Imported 150 commands/);
-    assert.match(r.err, /now has 150 commands but keeps at most 100; the oldest 50 will be removed/);
+    assert.match(r.out, /Imported 100 commands/);
+    assert.match(r.err, /50 commands were not imported because your history keeps only .* at most 100 commands/);
+    const doctor = JSON.parse((await runAsync(home, ['doctor', '--json'])).out) as { rows: number; deleted: number };
+    assert.deepEqual([doctor.rows, doctor.deleted], [100, 0], 'pruned before insert: no dead rows in the file');
     const s = await runAsync(home, ['search', 'line-', '--json', '--limit', '1000']);
     const cmds = (JSON.parse(s.out) as { command: string }[]).map((c) => c.command);
     assert.equal(cmds.length, 100);

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DeviceInfo, HistoryEntry } from '../../src/core/model/entry';
 import { isCaroError } from '../../src/core/model/errors';
+import { classifyRisk } from '../../src/core/safety/risk';
 import { buildExport, parseExport, parseExportDocument } from '../../src/core/transfer/exportFormat';
 import {
   detectShellHistoryFormat,
@@ -47,7 +48,7 @@ describe('transfer: export format', () => {
   ];
   const entries: HistoryEntry[] = [
     entry({
-      id: 'b-2', command: 'git push --force', riskLevel: 'high', warnings: ['Force-push: overwrites the remote branch'],
+      id: 'b-2', command: 'git push --force', riskLevel: 'high', warnings: classifyRisk('git push --force').warnings,
       success: false, exitCode: 1, durationMs: 1200, workingDir: '/home/a/app', shell: 'zsh', platform: 'linux',
       sessionId: 't1', workspace: '/home/a/app', tags: ['deploy'], lowConfidence: true,
       createdAt: Date.UTC(2026, 0, 2, 12), updatedAt: Date.UTC(2026, 0, 2, 12, 1),

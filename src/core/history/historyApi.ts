@@ -33,8 +33,18 @@ export interface ImportResult {
   skippedInvalid: number;
   /** Commands left out by the user's exclude patterns (shell-history import). */
   skippedExcluded?: number;
+  /** Commands left out because retention would remove them at once (older than retentionDays, beyond maxCommands). */
+  skippedOld?: number;
   /** Up to 5 plain-language reasons for skipped-invalid items, for the import summary. */
   problems?: string[];
+  /** The import was cancelled; what was imported before stays. */
+  cancelled?: boolean;
+}
+
+/** Long imports report progress and can be cancelled (between chunks of a few hundred commands). */
+export interface ImportProgress {
+  onProgress?(done: number, total: number): void;
+  signal?: AbortSignal;
 }
 
 /**

@@ -18,10 +18,11 @@ import { classifyRisk } from '../safety/risk';
 import { redactSecrets } from '../safety/redact';
 import type { Settings } from '../settings/settings';
 import { type SqliteDatabase, openCaroDatabase } from '../store/database';
+import { lastReplacement, updateRecoveredCount, type StoreReplacement } from '../store/storeRecovery';
 import { systemClock, type Clock } from '../util/clock';
 import { Emitter, type Event } from '../util/emitter';
 import type { Logger } from '../util/logger';
-import type { HistoryApi, HistoryChange, HistoryStats, ImportResult } from './historyApi';
+import type { HistoryApi, HistoryChange, HistoryStats, ImportProgress, ImportResult } from './historyApi';
 import {
   COLUMNS,
   type CommandRow,
@@ -47,7 +48,12 @@ export interface OpenHistoryOptions {
   logger: Logger;
   clock?: Clock;
   busyTimeoutMs?: number;
+  /** The spec's limit on the local database (100 MB); smaller in tests. */
+  maxDatabaseBytes?: number;
 }
+
+/** caro-data-model.md "Storage Limits": total local DB 100 MB, not configurable. */
+export const MAX_DATABASE_BYTES = 100 * 1024 * 1024;
 
 const DAY_MS = 86_400_000;
 const INSERT_OR_IGNORE_SQL = INSERT_SQL.replace(/^INSERT INTO/, 'INSERT OR IGNORE INTO');
@@ -77,6 +83,7 @@ export async function openHistory(opts: OpenHistoryOptions): Promise<HistoryServ
   });
   const cipher = new FieldCipher(key);
   try {
+    if (db.replacement && db.replacement.recovered > 0) dropUnreadableRecovered(db, cipher, opts.logger);
     verifyKey(db, cipher);
   } catch (e) {
     db.close();
@@ -85,6 +92,9 @@ export async function openHistory(opts: OpenHistoryOptions): Promise<HistoryServ
   // Keyed, so an imported command's id (stored and synced in the clear) reveals nothing about the command.
   const importIdKey = hkdf(sha256, key.exposeBytes(), undefined, new TextEncoder().encode('caro-import-id-v1'), 32);
   const service = new HistoryService(db, cipher, opts, importIdKey);
+  // Sync set up on this device (its identity is in the vault) → every way in queues for upload from the first write,
+  // also when no sync engine runs in this process (the CLI's import, a capture before the engine has started).
+  service.setQueueing((await opts.vault.get('syncIdentity')) !== undefined);
   try {
     await service.applyRetention();
   } catch (e) {
@@ -115,6 +125,32 @@ function verifyKey(db: SqliteDatabase, cipher: FieldCipher): void {
       'If the system keychain was reset or restored, restore the previous keychain and reload the window. To start a fresh history instead, rename that file (Caro History keeps using the new key), then re-join sync with your recovery phrase to get synced commands back.',
     );
   }
+}
+
+/**
+ * Rows copied out of a damaged file that do not decrypt are junk from broken pages: they are removed from the new
+ * store (the damaged file keeps them) and the recovered count says how many commands really came back. When no row
+ * decrypts at all, the key is the problem, not the rows: nothing is removed and verifyKey reports it.
+ */
+function dropUnreadableRecovered(db: SqliteDatabase, cipher: FieldCipher, logger: Logger): void {
+  const rows = db.all<CommandRow>(`SELECT ${COLUMNS} FROM command_history`);
+  const bad: string[] = [];
+  for (const r of rows) {
+    try {
+      decodeRow(cipher, r);
+    } catch (e) {
+      if (!isCaroError(e)) throw e;
+      bad.push(r.id);
+    }
+  }
+  if (bad.length === 0 || bad.length === rows.length) return;
+  db.run('DELETE FROM command_history WHERE id IN (SELECT value FROM json_each(?))', [JSON.stringify(bad)]);
+  const replacement = db.replacement;
+  if (replacement) {
+    replacement.recovered = rows.length - bad.length;
+    updateRecoveredCount(db, replacement);
+  }
+  logger.warn(`recovery: ${bad.length} rows from the damaged file could not be decrypted and were left in it`);
 }
 
 function describe(e: unknown): string {
@@ -158,6 +194,9 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
   private readonly warnedIds = new Set<string>();
   private readonly decoded = new Map<string, HistoryEntry>();
   private closed = false;
+  private readonly maxDatabaseBytes: number;
+  /** Commands removed because the database reached its size limit (since this store was opened). */
+  sizeLimitRemoved = 0;
 
   constructor(
     readonly db: SqliteDatabase,
@@ -170,6 +209,7 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
     this.deviceId = opts.deviceId;
     this.settings = opts.settings;
     this.pipeline = new CapturePipeline(opts.settings);
+    this.maxDatabaseBytes = opts.maxDatabaseBytes ?? MAX_DATABASE_BYTES;
   }
 
   /** Where an unreadable history file was moved when this store was opened (tell the user), if that happened. */
@@ -562,6 +602,8 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
         [cutoff, cutoff],
       );
     });
+    const bySize = this.enforceSizeLimit();
+    if (bySize.length) pruned = [...pruned, ...bySize];
     for (const id of pruned) {
       this.index?.remove(id);
       this.decoded.delete(id);
@@ -571,6 +613,63 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
     }
     if (pruned.length) this.changeEmitter.fire({ kind: 'retention', ids: pruned, origin: 'local' });
     return pruned.length;
+  }
+
+  /** Enforces the database size limit now (e.g. right after a large import). Returns how many commands left. */
+  async applySizeLimit(): Promise<number> {
+    const ids = this.enforceSizeLimit();
+    for (const id of ids) {
+      this.index?.remove(id);
+      this.decoded.delete(id);
+    }
+    if (ids.length) this.changeEmitter.fire({ kind: 'retention', ids, origin: 'local' });
+    return ids.length;
+  }
+
+  /**
+   * The spec's 100 MB limit on the local database: when the live data is over it, the oldest commands leave the history
+   * (down to 90% of the limit, so it does not happen again at the next command), their rows are removed for good unless
+   * an upload is pending, and the file is compacted. `sizeLimitRemoved` tells the caller to say so.
+   */
+  private enforceSizeLimit(): string[] {
+    const limit = this.maxDatabaseBytes;
+    const pragma = (name: string): number => Number(this.db.get<Record<string, number>>(`PRAGMA ${name}`)?.[name] ?? 0);
+    const used = (): number => (pragma('page_count') - pragma('freelist_count')) * pragma('page_size');
+    if (used() <= limit) return [];
+    const removed: string[] = [];
+    // Each round removes the estimated excess (down to 90% of the limit) and compacts; a few rounds at most.
+    for (let round = 0; round < 6 && used() > limit; round++) {
+      const live = this.db.get<{ n: number }>('SELECT count(*) AS n FROM command_history WHERE deleted_at IS NULL')?.n ?? 0;
+      if (live === 0) break;
+      const remove = Math.max(1, Math.min(live, Math.ceil(((used() - limit * 0.9) / used()) * live)));
+      removed.push(...this.removeOldest(remove));
+      this.db.run('VACUUM');
+    }
+    this.sizeLimitRemoved += removed.length;
+    this.logger.warn(`the history reached the ${Math.round(limit / 1048576)} MB limit: the oldest ${removed.length} commands were removed`);
+    return removed;
+  }
+
+  /** Removes the `n` oldest live commands for good (kept as content-free tombstones only while an upload is pending). */
+  private removeOldest(n: number): string[] {
+    const now = this.clock.now();
+    let ids: string[] = [];
+    this.db.transaction(() => {
+      ids = this.db.all<{ id: string }>(
+        'SELECT id FROM command_history WHERE deleted_at IS NULL ORDER BY created_at, rowid LIMIT ?', [n]).map((r) => r.id);
+      const json = JSON.stringify(ids);
+      this.db.run(
+        `DELETE FROM command_history WHERE id IN (SELECT value FROM json_each(?))
+         AND NOT EXISTS (SELECT 1 FROM sync_queue q WHERE q.entity_type = '${ENTITY}' AND q.entity_id = command_history.id)`,
+        [json],
+      );
+      this.db.run(
+        `UPDATE command_history SET deleted_at = ?, updated_at = ?, prompt = '', command = '', explanation = NULL, safety_warnings = NULL,
+         tags = NULL WHERE deleted_at IS NULL AND id IN (SELECT value FROM json_each(?))`,
+        [now, now, json],
+      );
+    });
+    return ids;
   }
 
   // ---------------------------------------------------------------------------------------------- stats
@@ -624,22 +723,57 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
    * (live or deleted) are skipped; entries that are not storable (empty, over 10 KB, broken text) are counted as
    * invalid. Text is passed through secret redaction again as a safety net.
    */
-  async importEntries(entries: HistoryEntry[]): Promise<ImportResult> {
+  async importEntries(entries: HistoryEntry[], progress: ImportProgress = {}): Promise<ImportResult> {
     const now = this.clock.now();
-    const valid: HistoryEntry[] = [];
     const problems: string[] = [];
     let invalid = 0;
-    entries.forEach((e, i) => {
-      const checked = this.checkImportedEntry(e, now);
-      if (typeof checked === 'string') {
-        invalid++;
-        if (problems.length < 5) problems.push(`Entry ${i + 1}: ${checked}`);
-      } else valid.push(checked);
+    let inserted = 0;
+    let valid = 0;
+    const keep = this.keepAfterRetention(entries.map((e) => (e && Number.isFinite(e.createdAt) ? e.createdAt : now)));
+    let old = 0;
+    const cancelled = await inChunks(entries.length, progress, (from, to) => {
+      const chunk: HistoryEntry[] = [];
+      for (let i = from; i < to; i++) {
+        if (!keep[i]) {
+          old++;
+          continue;
+        }
+        const checked = this.checkImportedEntry(entries[i] as HistoryEntry, now);
+        if (typeof checked === 'string') {
+          invalid++;
+          if (problems.length < 5) problems.push(`Entry ${i + 1}: ${checked}`);
+        } else chunk.push(checked);
+      }
+      valid += chunk.length;
+      inserted += this.insertNew(chunk, true).length;
     });
-    const inserted = this.insertChunked(valid);
-    const dup = valid.length - inserted;
     if (inserted) this.changeEmitter.fire({ kind: 'imported', ids: [], origin: 'local' });
-    return { imported: inserted, skippedDuplicates: dup, skippedInvalid: invalid, ...(problems.length ? { problems } : {}) };
+    return {
+      imported: inserted,
+      skippedDuplicates: valid - inserted,
+      skippedInvalid: invalid,
+      skippedOld: old,
+      ...(problems.length ? { problems } : {}),
+      ...(cancelled ? { cancelled: true } : {}),
+    };
+  }
+
+  /**
+   * Which of these (by creation time) would survive retention: not older than `retentionDays`, and among the newest
+   * `maxCommands`. The others are never inserted, so a huge import leaves no rows to prune and no tombstones behind.
+   */
+  private keepAfterRetention(times: readonly number[]): boolean[] {
+    const s = this.settings();
+    const days = Number.isFinite(s.retentionDays) && s.retentionDays > 0 ? s.retentionDays : 90;
+    const max = Number.isFinite(s.maxCommands) && s.maxCommands > 0 ? Math.floor(s.maxCommands) : 10_000;
+    const cutoff = this.clock.now() - days * DAY_MS;
+    const keep = times.map((t) => t >= cutoff);
+    const recent = times.map((_, i) => i).filter((i) => keep[i]);
+    if (recent.length > max) {
+      recent.sort((a, b) => (times[b] as number) - (times[a] as number) || b - a);
+      for (const i of recent.slice(max)) keep[i] = false;
+    }
+    return keep;
   }
 
   private checkImportedEntry(e: HistoryEntry, now: number): HistoryEntry | string {
@@ -656,18 +790,17 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
       return 'the command is over 10 KB, which is not stored.';
     }
     const command = redactSecrets(norm.text).text;
-    const risk = e.riskLevel && ['safe', 'moderate', 'high', 'critical'].includes(e.riskLevel)
-      ? { level: e.riskLevel, warnings: Array.isArray(e.warnings) ? e.warnings.filter((w) => typeof w === 'string') : [] }
-      : classifyRisk(command);
+    // Never trust a file's risk level: recomputed from the command every time.
+    const risk = classifyRisk(command);
     const out: HistoryEntry = {
       id: e.id,
       command,
       prompt: prompt ? redactSecrets(prompt).text : '',
-      tags: Array.isArray(e.tags) ? e.tags.filter((t): t is string => typeof t === 'string') : [],
+      tags: Array.isArray(e.tags) ? e.tags.filter((t): t is string => typeof t === 'string').map(redactText) : [],
       executed: e.executed !== false,
       riskLevel: risk.level,
       warnings: risk.warnings,
-      deviceId: typeof e.deviceId === 'string' && e.deviceId ? e.deviceId : this.deviceId,
+      deviceId: typeof e.deviceId === 'string' && e.deviceId ? redactText(e.deviceId) : this.deviceId,
       createdAt: e.createdAt,
       updatedAt: now,
       schemaVersion: ENTRY_SCHEMA_VERSION,
@@ -678,51 +811,57 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
     if (typeof e.durationMs === 'number' && e.durationMs >= 0) out.durationMs = e.durationMs;
     for (const k of ['workingDir', 'shell', 'platform', 'sessionId', 'workspace'] as const) {
       const v = e[k];
-      if (typeof v === 'string' && v !== '') out[k] = v;
+      if (typeof v === 'string' && v !== '') out[k] = redactText(v);
     }
     if (e.lowConfidence === true) out.lowConfidence = true;
     return out;
   }
 
   /** Imports commands read from a bash/zsh/fish history file through the capture rules (exclude patterns, size, redaction, risk). */
-  async importCaptured(cmds: CapturedCommand[]): Promise<ImportResult> {
-    const valid: HistoryEntry[] = [];
+  async importCaptured(cmds: CapturedCommand[], progress: ImportProgress = {}): Promise<ImportResult> {
     const seen = new Map<string, number>();
     const problems: string[] = [];
     let invalid = 0;
     let excluded = 0;
-    cmds.forEach((c, i) => {
-      const r = this.pipeline.prepare(c, { paused: false, mode: 'import' });
-      if (!r.ok) {
-        if (r.reason === 'excluded') excluded++;
-        else if (r.reason !== 'empty') {
-          invalid++;
-          if (problems.length < 5) problems.push(`Command ${i + 1}: ${r.detail ?? r.reason}`);
+    let valid = 0;
+    let inserted = 0;
+    const keep = this.keepAfterRetention(cmds.map((c) => (Number.isFinite(c.startedAt) ? c.startedAt : this.clock.now())));
+    let old = 0;
+    const cancelled = await inChunks(cmds.length, progress, (from, to) => {
+      const chunk: HistoryEntry[] = [];
+      for (let i = from; i < to; i++) {
+        const c = cmds[i] as CapturedCommand;
+        if (!keep[i]) {
+          old++;
+          continue;
         }
-        return;
+        const r = this.pipeline.prepare(c, { paused: false, mode: 'import' });
+        if (!r.ok) {
+          if (r.reason === 'excluded') excluded++;
+          else if (r.reason !== 'empty') {
+            invalid++;
+            if (problems.length < 5) problems.push(`Command ${i + 1}: ${r.detail ?? r.reason}`);
+          }
+          continue;
+        }
+        const key = `${c.startedAt}|${c.commandLine}`;
+        const occurrence = seen.get(key) ?? 0;
+        seen.set(key, occurrence + 1);
+        chunk.push(this.entryFromPrepared(r.prepared, importId(this.importIdKey, c, occurrence)));
       }
-      const key = `${c.startedAt}|${c.commandLine}`;
-      const occurrence = seen.get(key) ?? 0;
-      seen.set(key, occurrence + 1);
-      valid.push(this.entryFromPrepared(r.prepared, importId(this.importIdKey, c, occurrence)));
+      valid += chunk.length;
+      inserted += this.insertNew(chunk, true).length;
     });
-    const inserted = this.insertChunked(valid);
     if (inserted) this.changeEmitter.fire({ kind: 'imported', ids: [], origin: 'local' });
     return {
       imported: inserted,
-      skippedDuplicates: valid.length - inserted,
+      skippedDuplicates: valid - inserted,
       skippedInvalid: invalid,
       skippedExcluded: excluded,
+      skippedOld: old,
       ...(problems.length ? { problems } : {}),
+      ...(cancelled ? { cancelled: true } : {}),
     };
-  }
-
-  private insertChunked(entries: readonly HistoryEntry[]): number {
-    let inserted = 0;
-    for (let i = 0; i < entries.length; i += IMPORT_CHUNK) {
-      inserted += this.insertNew(entries.slice(i, i + IMPORT_CHUNK), true).length;
-    }
-    return inserted;
   }
 
   /** Every live entry, oldest first. Entries that cannot be decrypted are left out and logged. */
@@ -735,7 +874,10 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
     return out;
   }
 
-  async doctor(): Promise<{ path: string; schemaVersion: number; rows: number; deleted: number; integrity: string; bytes: number; pendingUploads: number }> {
+  async doctor(): Promise<{
+    path: string; schemaVersion: number; rows: number; deleted: number; integrity: string; bytes: number; pendingUploads: number;
+    replacedStore: StoreReplacement | null;
+  }> {
     const integrity = this.db.all<{ integrity_check: string }>('PRAGMA integrity_check').map((r) => r.integrity_check).join('; ');
     const count = (where: string): number =>
       this.db.get<{ n: number }>(`SELECT count(*) AS n FROM command_history WHERE ${where}`)?.n ?? 0;
@@ -749,6 +891,7 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
       integrity,
       bytes: pageCount * pageSize,
       pendingUploads: await this.pendingCount(),
+      replacedStore: lastReplacement(this.db) ?? null,
     };
   }
 
@@ -913,6 +1056,26 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
     this.decoded.clear();
     this.db.close();
   }
+}
+
+/**
+ * Runs `work(from, to)` over [0, total) in IMPORT_CHUNK steps (each step is its own transaction), reporting progress
+ * and yielding to the event loop between steps so a progress display can update and a cancel can arrive. Returns true
+ * when cancelled (the steps already done stay imported).
+ */
+async function inChunks(total: number, progress: ImportProgress, work: (from: number, to: number) => void): Promise<boolean> {
+  for (let from = 0; from < total; from += IMPORT_CHUNK) {
+    if (progress.signal?.aborted) return true;
+    const to = Math.min(total, from + IMPORT_CHUNK);
+    work(from, to);
+    progress.onProgress?.(to, total);
+    if (to < total) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return false;
+}
+
+function redactText(v: string): string {
+  return redactSecrets(v).text;
 }
 
 function searchText(command: string, prompt: string): string {

@@ -6,6 +6,8 @@ import type { Logger } from '../util/logger';
 import { lockDirFor } from './fileLock';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
 import { loadSqlite, NODE_FS_VFS_NAME } from './sqliteRuntime';
+import { isAbandonedEmptyFile, isShorterThanHeaderSays } from './fileHealth';
+import { recordReplacement, recoverCommandRows, type StoreReplacement } from './storeRecovery';
 
 export type SqlParam = string | number | bigint | boolean | null | undefined | Uint8Array;
 /** Positional (`?`) parameters, or named ones with their prefix (`{ ':id': 1 }`). */
@@ -37,6 +39,8 @@ export class SqliteDatabase {
   private closed = false;
   /** Set by openCaroDatabase when an unreadable file was moved aside to open a fresh one. */
   movedAsideTo: string | undefined;
+  /** Set with movedAsideTo: why, and how many commands were recovered from the old file. */
+  replacement: StoreReplacement | undefined;
 
   private constructor(
     private readonly db: Database,
@@ -351,23 +355,63 @@ export async function openCaroDatabase(
     throw new CaroError('internal', `Caro History cannot create its data folder ${path.dirname(abs)}.`,
       'Check that the parent folder exists and that you may write to it, then reload the window.', { cause: e });
   }
-  let movedAsideTo: string | undefined;
-  if (!looksLikeSqlite(abs)) {
-    movedAsideTo = moveAside(abs, opts.now ?? Date.now);
-    logger.warn(`History file was not a SQLite database; moved aside to ${movedAsideTo}`);
+  const now = opts.now ?? Date.now;
+  let replaced: Omit<StoreReplacement, 'recovered'> | undefined;
+  if (isAbandonedEmptyFile(abs, now)) {
+    replaced = { movedTo: moveAside(abs, now), at: now(), reason: 'empty' };
+    logger.warn(`History file was empty (0 bytes); moved aside to ${replaced.movedTo}`);
+  } else if (!looksLikeSqlite(abs)) {
+    replaced = { movedTo: moveAside(abs, now), at: now(), reason: 'notSqlite' };
+    logger.warn(`History file was not a SQLite database; moved aside to ${replaced.movedTo}`);
   }
   let db: SqliteDatabase;
   try {
     db = await openAndMigrate(abs, opts);
   } catch (e) {
-    if (!isCaroError(e, 'corruptDatabase') || movedAsideTo) throw e;
-    movedAsideTo = moveAside(abs, opts.now ?? Date.now);
-    logger.warn(`History file failed its integrity check; moved aside to ${movedAsideTo}`);
+    if (!isCaroError(e, 'corruptDatabase') || replaced) throw e;
+    replaced = { movedTo: moveAside(abs, now), at: now(), reason: 'damaged' };
+    logger.warn(`History file failed its integrity check; moved aside to ${replaced.movedTo}`);
     db = await openAndMigrate(abs, opts);
   }
-  db.movedAsideTo = movedAsideTo;
+  if (replaced) {
+    const recovered = replaced.reason === 'damaged' ? await recoverFrom(replaced.movedTo, db, logger) : 0;
+    const record: StoreReplacement = { ...replaced, recovered };
+    try {
+      recordReplacement(db, record);
+    } catch (e) {
+      logger.warn(`could not note the store replacement (${e instanceof Error ? e.message : 'error'})`);
+    }
+    db.movedAsideTo = record.movedTo;
+    db.replacement = record;
+  }
   return db;
 }
+
+/** Copies the readable rows of the damaged file (opened without its journal) into the fresh store. */
+async function recoverFrom(damaged: string, db: SqliteDatabase, logger: Logger): Promise<number> {
+  let source: SqliteDatabase | undefined;
+  try {
+    source = await SqliteDatabase.openRaw(damaged, { busyTimeoutMs: 0 });
+    // Lets SQLite read a file shorter than its header says (truncated) instead of refusing it as a whole.
+    source.run('PRAGMA writable_schema = ON');
+    const n = recoverCommandRows(source, db, logger);
+    logger.warn(`recovered ${n} commands from the damaged history file`);
+    return n;
+  } catch (e) {
+    logger.warn(`no commands could be recovered from the damaged history file (${e instanceof Error ? e.message : 'error'})`);
+    return 0;
+  } finally {
+    try {
+      source?.close();
+    } catch {
+      // the copy is what matters
+    }
+    // Reading the damaged copy may leave its marker/lock next to it; the copy itself is kept.
+    fs.rmSync(lockDirFor(damaged), { recursive: true, force: true });
+  }
+}
+
+
 
 async function openAndMigrate(abs: string, opts: CaroDatabaseOptions): Promise<SqliteDatabase> {
   // Before the first read: that read rolls back a hot journal and breaks a stale lock, erasing the evidence.
@@ -414,6 +458,7 @@ function shouldCheckIntegrity(abs: string, opts: CaroDatabaseOptions): boolean {
   const journal = fs.statSync(`${abs}-journal`, { throwIfNoEntry: false });
   if (journal && journal.size > 0) return true; // a crash mid-transaction (rolled back on first read)
   if (fs.existsSync(lockDirFor(abs))) return true; // a lock left by a killed process
+  if (isShorterThanHeaderSays(abs)) return true; // cut off (a copy or a sync tool that stopped half-way)
   try {
     const at = Number(fs.readFileSync(checkedMarker(abs), 'utf8'));
     const now = (opts.now ?? Date.now)();

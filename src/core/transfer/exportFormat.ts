@@ -224,33 +224,33 @@ function parseCommand(c: unknown, at: string): HistoryEntry {
   const schemaVersion = optionalInteger(c, 'schemaVersion', at, 1, 1_000_000) ?? 1;
 
   const command = redactSecrets(commandRaw).text;
-  let riskLevel: RiskLevel;
-  let warnings: string[];
-  if (c.riskLevel === undefined) {
-    ({ level: riskLevel, warnings } = classifyRisk(command));
-  } else {
-    if (typeof c.riskLevel !== 'string' || !(RISK_LEVELS as readonly string[]).includes(c.riskLevel)) {
-      throw bad(`${at}.riskLevel must be one of ${RISK_LEVELS.join(', ')}.`);
-    }
-    riskLevel = c.riskLevel as RiskLevel;
-    warnings = optionalStringList(c, 'warnings', at) ?? classifyRisk(command).warnings;
+  // The file's own riskLevel/warnings are checked for shape but never trusted: a hand-edited "safe" on `rm -rf /`
+  // must not survive. Risk is always recomputed from the (redacted) command.
+  if (c.riskLevel !== undefined && (typeof c.riskLevel !== 'string' || !(RISK_LEVELS as readonly string[]).includes(c.riskLevel))) {
+    throw bad(`${at}.riskLevel must be one of ${RISK_LEVELS.join(', ')}.`);
   }
+  optionalStringList(c, 'warnings', at);
+  const { level: riskLevel, warnings } = classifyRisk(command);
+  const tags = (optionalStringList(c, 'tags', at) ?? []).map((t, i) => {
+    checkText(t, `${at}.tags[${i}]`, 4096);
+    return redacted(t);
+  });
 
   const entry: HistoryEntry = {
     id,
     command,
-    prompt: redactSecrets(prompt).text,
-    tags: optionalStringList(c, 'tags', at) ?? [],
+    prompt: redacted(prompt),
+    tags,
     executed,
     riskLevel,
     warnings,
     // Empty = "this device": the history service fills in its own id.
-    deviceId: optionalString(c, 'deviceId', at) ?? '',
+    deviceId: redacted(optionalString(c, 'deviceId', at) ?? ''),
     createdAt,
     updatedAt,
     schemaVersion,
   };
-  if (explanation !== undefined) entry.explanation = redactSecrets(explanation).text;
+  if (explanation !== undefined) entry.explanation = redacted(explanation);
   if (success !== undefined) entry.success = success;
   if (exitCode !== undefined) entry.exitCode = exitCode;
   if (durationMs !== undefined) entry.durationMs = durationMs;
@@ -258,7 +258,7 @@ function parseCommand(c: unknown, at: string): HistoryEntry {
     const v = optionalString(c, key, at);
     if (v !== undefined) {
       checkText(v, `${at}.${key}`, 4096);
-      entry[key] = v;
+      entry[key] = redacted(v);
     }
   }
   const low = optionalBoolean(c, 'lowConfidence', at);
@@ -307,6 +307,11 @@ function parsePreferences(v: unknown): ExportPreferences {
   const ex = optionalStringList(v, 'excludePatterns', 'preferences');
   if (ex !== undefined) p.excludePatterns = ex;
   return p;
+}
+
+/** Every text field from a file goes through secret redaction, not only the command. */
+function redacted(v: string): string {
+  return v === '' ? v : redactSecrets(v).text;
 }
 
 // --- field helpers ------------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@
  */
 import type { CapturedCommand } from '../model/entry';
 import { CaroError } from '../model/errors';
+import { decodeHistoryLines } from './historyText';
 
 export type ShellHistoryFormat = 'bash' | 'zsh' | 'fish';
 export const SHELL_HISTORY_FORMATS: readonly ShellHistoryFormat[] = ['bash', 'zsh', 'fish'];
@@ -43,10 +44,24 @@ export function unmetafyZsh(bytes: Uint8Array): Uint8Array {
   return out.subarray(0, j);
 }
 
-/** Bytes of a history file → text (UTF-8, after zsh unmetafication). Invalid UTF-8 becomes U+FFFD, never throws. */
-export function decodeShellHistory(bytes: Uint8Array, format: ShellHistoryFormat): string {
-  const b = format === 'zsh' ? unmetafyZsh(bytes) : bytes;
-  return new TextDecoder('utf-8', { fatal: false }).decode(b);
+/**
+ * Bytes of a history file → text (UTF-8, after zsh unmetafication). Lines that are not valid UTF-8 are left out and
+ * counted; a file that is not text throws CaroError('badImportFile').
+ */
+export function decodeShellHistory(bytes: Uint8Array, format: ShellHistoryFormat): { text: string; invalidLines: number } {
+  return decodeHistoryLines(format === 'zsh' ? unmetafyZsh(bytes) : bytes);
+}
+
+export interface ShellHistoryRead {
+  commands: CapturedCommand[];
+  /** Lines left out because they were not valid UTF-8 text. */
+  invalidLines: number;
+}
+
+/** Reads a history file's bytes: the commands, and how many lines were left out as not being text. */
+export function readShellHistory(bytes: Uint8Array, format: ShellHistoryFormat, options: ShellHistoryOptions = {}): ShellHistoryRead {
+  const { text, invalidLines } = decodeShellHistory(bytes, format);
+  return { commands: parseShellText(text, format, options), invalidLines };
 }
 
 /** Guesses the format from the content: fish records, zsh extended lines, otherwise bash. */
@@ -62,13 +77,16 @@ export function parseShellHistory(
   format: ShellHistoryFormat,
   options: ShellHistoryOptions = {},
 ): CapturedCommand[] {
-  let text: string;
-  if (typeof input === 'string') {
-    // A zsh file read as latin1/binary still carries metafied bytes: decode them properly.
-    text = format === 'zsh' && input.includes('\u0083') && isByteString(input)
-      ? decodeShellHistory(Uint8Array.from(input, (ch) => ch.charCodeAt(0)), 'zsh')
-      : input;
-  } else text = decodeShellHistory(input, format);
+  if (typeof input !== 'string') return readShellHistory(input, format, options).commands;
+  // A zsh file read as latin1/binary still carries metafied bytes: decode them properly.
+  if (format === 'zsh' && input.includes('\u0083') && isByteString(input)) {
+    return readShellHistory(Uint8Array.from(input, (ch) => ch.charCodeAt(0)), 'zsh', options).commands;
+  }
+  return parseShellText(input, format, options);
+}
+
+function parseShellText(input: string, format: ShellHistoryFormat, options: ShellHistoryOptions): CapturedCommand[] {
+  let text = input;
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   text = text.replace(/\r\n/g, '\n');
 

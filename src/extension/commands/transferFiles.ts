@@ -1,9 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { HistoryEntry } from '../../core/model/entry';
 import { CaroError } from '../../core/model/errors';
-import { buildExport, parseExport } from '../../core/transfer/exportFormat';
-import { detectShellHistoryFormat, parseShellHistory } from '../../core/transfer/shellHistory';
+import { buildExport } from '../../core/transfer/exportFormat';
+import { parseImportBytes, type ParsedImport } from '../../core/transfer/importFile';
 import type { Services } from '../services';
 
 /** Largest file Import reads (a year of heavy use is a few MB). */
@@ -34,27 +34,19 @@ export async function saveExport(services: Services, entries: HistoryEntry[]): P
   return target.fsPath;
 }
 
-export type ImportKind = 'json' | 'bash' | 'zsh' | 'fish';
-
 /** Reads and parses a file completely before anything is imported (a bad file imports nothing). */
-export async function parseImportFile(
-  path: string,
-): Promise<{ kind: ImportKind; entries?: HistoryEntry[]; captured?: ReturnType<typeof parseShellHistory> }> {
+export async function parseImportFile(path: string): Promise<ParsedImport> {
   let buffer: Buffer;
+  let mtimeMs: number;
   try {
     buffer = await readFile(path);
+    mtimeMs = (await stat(path)).mtimeMs;
   } catch (err) {
     throw new CaroError('badImportFile', `Caro History could not read ${path}.`, 'Check that the file exists and you can open it.', { cause: err });
   }
   if (buffer.byteLength > MAX_IMPORT_BYTES) {
     throw new CaroError('badImportFile', `${path} is larger than 64 MB.`, 'Split the file, or import a shell history file instead.');
   }
-  const text = buffer.toString('utf8');
-  const trimmed = text.trimStart();
-  if (path.toLowerCase().endsWith('.json') || trimmed.startsWith('{')) {
-    return { kind: 'json', entries: parseExport(text) };
-  }
-  const format = detectShellHistoryFormat(text);
   // Raw bytes: zsh "metafied" characters are only recoverable before UTF-8 decoding.
-  return { kind: format, captured: parseShellHistory(buffer, format) };
+  return parseImportBytes(new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength), 'auto', { now: mtimeMs, fileName: path });
 }

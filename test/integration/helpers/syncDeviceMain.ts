@@ -29,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
   let history: HistoryService | undefined;
   const ctx: CliContext = {
     home,
-    io: { out: (t) => process.stdout.write(`${t}\n`), err: (t) => process.stderr.write(`${t}\n`) },
+    io: { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
     env: process.env,
     vault,
     logger,
