@@ -333,7 +333,7 @@ describe('history service (real encrypted SQLite file)', () => {
     const h2 = await open(ctx2, 'device-2');
     try {
       const r = await h2.importEntries(exported);
-      assert.deepEqual(r, { imported: 7, skippedDuplicates: 0, skippedInvalid: 0 });
+      assert.deepEqual(r, { imported: 7, skippedDuplicates: 0, skippedInvalid: 0, skippedOld: 0 });
       const back = await h2.exportAll();
       const strip = (e: HistoryEntry) => ({ ...e, updatedAt: 0 });
       assert.deepEqual(back.map(strip), exported.map(strip));
