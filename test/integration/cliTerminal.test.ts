@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EXIT_OK, runCli } from '../../src/cli/cliApp';
+import { runCli } from '../../src/cli/cliApp';
+import { escapeForTerminal, terminalSafeIo } from '../../src/cli/terminalText';
 import { loadOrCreateDeviceId, resolveCliHome } from '../../src/cli/cliHome';
 import { FileKeyVault } from '../../src/cli/fileKeyVault';
 import { openHistory } from '../../src/core/history/historyService';
@@ -24,8 +25,8 @@ async function run(home: string, args: string[], terminal: boolean): Promise<{ c
   return { code, out, err };
 }
 
-/** Puts an entry as another device would send it through sync (applyRemote stores synced text as it came). */
-async function storeSynced(home: string, command: string): Promise<void> {
+/** A command another device synced (it passes the same checks as a captured one). */
+async function storeSynced(home: string, command: string, id = 'remote-1'): Promise<void> {
   const h = resolveCliHome({ CARO_HISTORY_HOME: home });
   fs.mkdirSync(h.dir, { recursive: true });
   const history = await openHistory({
@@ -37,8 +38,8 @@ async function storeSynced(home: string, command: string): Promise<void> {
   });
   const now = Date.now();
   const e: HistoryEntry = {
-    id: 'remote-1', command, prompt: '', tags: [], executed: true, riskLevel: 'safe', warnings: [],
-    deviceId: 'other-device', createdAt: now, updatedAt: now, schemaVersion: 1,
+    id, command, prompt: '', tags: [], executed: true, riskLevel: 'safe', warnings: [],
+    deviceId: loadOrCreateDeviceId(h), createdAt: now, updatedAt: now, schemaVersion: 1,
   };
   try {
     assert.equal((await history.applyRemote([e])).inserted, 1);
@@ -48,39 +49,43 @@ async function storeSynced(home: string, command: string): Promise<void> {
 }
 
 const hasRawControl = (s: string): boolean => /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(s);
+const HOSTILE = `${CLIPBOARD}${CLEAR}\u009b31m`;
 
 describe('caro-history output: control characters never reach a terminal', function () {
   this.timeout(60_000);
   let home: string;
   beforeEach(async () => {
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'caro-cli-tty-'));
-    await storeSynced(home, `echo hi ${CLIPBOARD}${CLEAR}\u009b31m done`);
+    await storeSynced(home, 'echo hi done');
   });
   afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
 
-  it('search on a terminal shows escapes visibly instead of sending them', async () => {
-    const r = await run(home, ['search', 'echo'], true);
-    assert.equal(r.code, EXIT_OK, r.err);
-    assert.ok(!hasRawControl(r.out), JSON.stringify(r.out));
-    assert.match(r.out, /echo hi \\x1b\]52;c;cm0gLXJmIH4=\\x07\\x1b\[2J\\x9b31m done/);
+  it('text the CLI echoes back (a search with escape sequences) is shown escaped on a terminal', async () => {
+    const r = await run(home, ['search', `hi${HOSTILE}`], true);
+    assert.ok(!hasRawControl(r.out + r.err), JSON.stringify(r));
+    assert.match(r.err, /hi\\x1b\]52;c;cm0gLXJmIH4=\\x07\\x1b\[2J\\x9b31m/);
+    const piped = await run(home, ['search', `hi${HOSTILE}`], false);
+    assert.ok(piped.err.includes(`hi${HOSTILE}`), 'a pipe gets the exact bytes');
   });
 
-  it('export to a terminal is escaped; export into a pipe or a file stays byte-exact', async () => {
-    const tty = await run(home, ['export'], true);
-    assert.ok(!hasRawControl(tty.out), 'no raw control character on the terminal');
+  it('a synced command with escape sequences is stored without them, so search and export never carry them', async () => {
+    await storeSynced(home, `echo two ${HOSTILE} end`, 'remote-2');
+    const tty = await run(home, ['search', 'two'], true);
+    assert.ok(!hasRawControl(tty.out), JSON.stringify(tty.out));
     const pipe = await run(home, ['export'], false);
-    const doc = JSON.parse(pipe.out) as { commands: { command: string }[] };
-    assert.equal(doc.commands[0]?.command, `echo hi ${CLIPBOARD}${CLEAR}\u009b31m done`);
-    const file = path.join(home, 'out.json');
-    assert.equal((await run(home, ['export', '--out', file], true)).code, EXIT_OK);
-    const fromFile = JSON.parse(fs.readFileSync(file, 'utf8')) as { commands: { command: string }[] };
-    assert.equal(fromFile.commands[0]?.command, `echo hi ${CLIPBOARD}${CLEAR}\u009b31m done`);
+    assert.ok(!hasRawControl(pipe.out), 'nothing hostile was stored');
+    assert.match(pipe.out, /echo two/);
   });
 
-  it('search --json on a terminal has no raw C1 or DEL characters either', async () => {
-    const r = await run(home, ['search', 'echo', '--json'], true);
-    assert.ok(!hasRawControl(r.out));
-    const piped = await run(home, ['search', 'echo', '--json'], false);
-    assert.equal((JSON.parse(piped.out) as { command: string }[])[0]?.command, `echo hi ${CLIPBOARD}${CLEAR}\u009b31m done`);
+  it('terminalSafeIo escapes every stream that is a terminal and passes files and pipes through byte-exact', () => {
+    let out = '';
+    let err = '';
+    const base = { out: (t: string) => void (out += t), err: (t: string) => void (err += t) };
+    const tty = terminalSafeIo({ ...base, outIsTerminal: true, errIsTerminal: false });
+    tty.out(`a${HOSTILE}\t\n`);
+    tty.err(`b${HOSTILE}`);
+    assert.equal(out, 'a\\x1b]52;c;cm0gLXJmIH4=\\x07\\x1b[2J\\x9b31m\t\n');
+    assert.equal(err, `b${HOSTILE}`);
+    assert.ok(!hasRawControl(escapeForTerminal('\u202e\u0000\u007f')) && !/\u202e/.test(escapeForTerminal('\u202e')));
   });
 });
