@@ -259,7 +259,7 @@ export class HistoryService implements HistoryApi, HistorySyncPort {
   private entryFromPrepared(p: PreparedCapture, id: string): HistoryEntry {
     const c = p.source;
     const now = this.clock.now();
-    const createdAt = Number.isFinite(c.startedAt) ? c.startedAt : now;
+    const createdAt = Number.isFinite(c.startedAt) ? Math.round(c.startedAt) : now;
     const entry: HistoryEntry = {
       id,
       command: p.command,

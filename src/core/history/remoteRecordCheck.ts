@@ -35,7 +35,7 @@ function cleanMeta(v: unknown): string | undefined | false {
 }
 
 const isTime = (v: unknown, now: number): v is number =>
-  typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= now + MAX_CLOCK_SKEW_MS;
+  typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= now + MAX_CLOCK_SKEW_MS;
 
 /**
  * Checks one synced record and returns the entry to store: text normalised and redacted, risk re-classified with
