@@ -776,10 +776,13 @@ export const window = {
   },
   async withProgress<R>(
     options: { title?: string },
-    task: (progress: { report(v: unknown): void }, token: { isCancellationRequested: boolean }) => Thenable<R>,
+    task: (
+      progress: { report(v: unknown): void },
+      token: { isCancellationRequested: boolean; onCancellationRequested(cb: () => void): { dispose(): void } },
+    ) => Thenable<R>,
   ): Promise<R> {
     shim.progressTitles.push(options.title ?? '');
-    return task({ report: () => {} }, { isCancellationRequested: false });
+    return task({ report: () => {} }, { isCancellationRequested: false, onCancellationRequested: () => ({ dispose: () => {} }) });
   },
 };
 
