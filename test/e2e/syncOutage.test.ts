@@ -43,7 +43,27 @@ async function setSetting(vs: VsCodeInstance, key: string, value: string): Promi
   await waitFor(`${key} written to the user settings`, () => readFileSync(file, 'utf8').includes(value), {
     describe: () => readFileSync(file, 'utf8'),
   });
-  await vs.page.keyboard.press('Escape');
+  await closeSettingsEditor(vs);
+}
+
+/**
+ * VS Code 1.139 may open the Settings editor as a modal editor over the workbench. One Escape from its input does not
+ * always close it (focus can sit on the setting's gear after Tab), and the modal then swallows every click that
+ * follows. Close it until it is gone: Escape from the editor body first, then Close Editor.
+ */
+async function closeSettingsEditor(vs: VsCodeInstance): Promise<void> {
+  const modal = vs.page.locator('.monaco-modal-editor-block');
+  const settings = vs.page.locator('.settings-editor');
+  const open = async () => (await modal.isVisible().catch(() => false)) || (await settings.isVisible().catch(() => false));
+  for (let attempt = 0; attempt < 4 && (await open()); attempt++) {
+    if (attempt < 2) {
+      await vs.page.keyboard.press('Escape');
+    } else {
+      await vs.runCommand('View: Close Editor');
+    }
+    await vs.page.waitForTimeout(300);
+  }
+  assert.equal(await open(), false, 'the Settings editor closed');
 }
 
 // Issue "Outages" (part A): the server address flipped to a dead port and back, in a real VS Code window.

@@ -65,14 +65,15 @@ describe('e2e trust + network: untrusted workspace, and no socket while sync is 
 
   it('Run from history asks first for a command that is not rated safe; dismissed, no terminal is even created', async function () {
     await vs.treeRowAction('chmod 777 caro-trust-file', 'Run');
-    const toast = await waitFor('the confirmation', async () =>
-      (await vs.notifications()).find((t) => /Run this moderate-risk command\?/.test(t)),
-      { describe: () => vs.notifications() },
-    );
-    assert.match(toast, /readable and writable by everyone/);
+    // Modal, so the command and its warnings are plain text (never Markdown in a notification).
+    const text = await waitFor('the confirmation', async () => {
+      const t = await vs.dialogText();
+      return t && /Run this moderate-risk command\?/.test(t) ? t : undefined;
+    }, { describe: async () => ({ dialog: await vs.dialogText(), notes: await vs.notifications() }) });
+    assert.match(text, /readable and writable by everyone/);
+    assert.match(text, /chmod 777 caro-trust-file/);
     await vs.screenshot('untrusted-run-asks');
-    await vs.page.locator('.notifications-toasts .notification-list-item', { hasText: 'Run this moderate-risk command?' })
-      .locator('.codicon-notifications-clear, .action-label[aria-label^="Clear"]').first().click();
+    await vs.clickDialogButton('Cancel');
     assert.equal(await vs.page.locator('.terminal-wrapper').count(), 0, 'no terminal was created for the dismissed run');
     assert.equal(await vs.page.locator('.monaco-dialog-box').count(), 0, 'VS Code was not even asked to start a shell');
 
