@@ -9,8 +9,8 @@ import { waitFor } from './harness/waitFor';
 // its own input box at once (playwright: "element is inert", the widget animating out). Cause: the palette hands focus
 // back to the webview, which reports it a moment later, after the rename box opened; a box without ignoreFocusOut
 // closes on that. Seen once in 8 renames before the fix (widget "quick-input-widget-closing" with the rename title);
-// the race is timing-dependent: one later run of this test on the unfixed build passed, so this is a regression
-// check that can catch the race, not a deterministic reproduction.
+// the race is timing-dependent (the first test can pass on the unfixed build), so the second test makes the webview take
+// the focus on purpose while the box is open: it fails on the unfixed build every time.
 describe('e2e rename with a webview focused: the rename box stays open', function () {
   this.timeout(400_000);
   let vs: VsCodeInstance;
@@ -44,5 +44,22 @@ describe('e2e rename with a webview focused: the rename box stays open', functio
       await waitFor(`the device name "Rename ${i}" saved`, () => machineSetting() === `Rename ${i}`, { describe: machineSetting });
     }
     assert.equal(machineSetting(), 'Rename 8');
+  });
+
+  // The deterministic form of the race: the webview takes the focus while the rename box is open (what its late focus
+  // report does). Without ignoreFocusOut the box closes and the rename is lost; with it the box stays and the rename
+  // goes through.
+  it('the rename box survives the history panel taking the focus while it is open', async function () {
+    await vs.runCommand('Caro History: Rename This Device…');
+    await vs.waitForQuickInput('Rename This Device');
+    const grid = (await vs.webviewFrame('[role=grid][aria-label="Command history"]')).locator('[role=grid][aria-label="Command history"]');
+    await grid.click({ force: true });
+    await vs.page.waitForTimeout(500);
+    const open = vs.page.locator('.quick-input-widget:not(.quick-input-widget-closing) .quick-input-title', { hasText: 'Rename This Device' });
+    assert.equal(await open.isVisible(), true, 'the rename box is still open after the webview took the focus');
+    await vs.quickInput().click();
+    await vs.quickInput().fill('Rename after focus');
+    await vs.page.keyboard.press('Enter');
+    await waitFor('the device name saved', () => machineSetting() === 'Rename after focus', { describe: machineSetting });
   });
 });
