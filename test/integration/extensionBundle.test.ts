@@ -36,6 +36,20 @@ describe('extension bundle (dist/extension.js)', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('no shipped bundle loads the cojson-core-napi stand-in (cojson runs on its WASM crypto)', () => {
+    for (const name of ['extension.js', 'cli.js', 'relay.js']) {
+      const text = readFileSync(join(REPO_ROOT, 'dist', name), 'utf8');
+      assert.ok(!text.includes('cojson-core-napi'), `${name} does not name cojson-core-napi`);
+      assert.ok(!text.includes('is not installed in Caro History'), `${name} does not contain the stand-in`);
+    }
+    const stub = JSON.parse(readFileSync(join(REPO_ROOT, 'packages/cojson-core-napi-stub/package.json'), 'utf8')) as {
+      version: string;
+      private?: boolean;
+    };
+    assert.equal(stub.private, true, 'the stand-in can never be published');
+    assert.match(stub.version, /caro/, 'the stand-in does not pass for the real package in npm ls or an audit');
+  });
+
   it('activates from the bundle, captures a command into the store and shows it in the tree', async () => {
     shim.reset();
     dir = mkdtempSync(join(tmpdir(), 'caro-bundle-'));
