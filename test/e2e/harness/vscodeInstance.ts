@@ -298,8 +298,18 @@ export class VsCodeInstance {
       return Boolean(d.activeElement?.closest('.quick-input-widget'));
     });
     if (!focused) return;
-    await this.page.keyboard.press('Escape');
-    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5000 });
+    // A busy workbench can miss one Escape (e.g. a file dialog still listing a folder): try again, a bounded number
+    // of times, and only while the quick input still has the focus.
+    const widget = this.page.locator('.quick-input-widget');
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('Escape');
+      try {
+        await widget.waitFor({ state: 'hidden', timeout: 5000 });
+        return;
+      } catch (e) {
+        if (attempt >= 3) throw e;
+      }
+    }
   }
 
   /** Titles of the rows currently shown by an open quick pick/input. */
@@ -309,13 +319,31 @@ export class VsCodeInstance {
     );
   }
 
-  /** Picks a file in VS Code's simple file dialog (what code-server shows for showOpenDialog) by typing its path. */
-  async pickFileInDialog(path: string): Promise<void> {
+  /**
+   * Picks a file in VS Code's simple file dialog (what code-server shows for showOpenDialog) by typing its path.
+   * Under load the dialog rewrites its own input while it lists the folder (the typed path is replaced by the folder
+   * it is reading), and Enter may only complete the path: so the path is typed again until it stays, and the dialog's
+   * accept button (`acceptLabel`, e.g. the openLabel "Import") is pressed while the dialog is still open.
+   */
+  async pickFileInDialog(path: string, acceptLabel = 'Import'): Promise<void> {
     const input = this.quickInput();
     await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(path);
-    await waitFor('the file dialog to accept the path', async () => (await input.inputValue()) === path);
+    await waitFor('the file dialog to accept the path', async () => {
+      if ((await input.inputValue().catch(() => '')) === path) return true;
+      await input.fill(path).catch(() => undefined);
+      await this.page.waitForTimeout(200);
+      return (await input.inputValue().catch(() => '')) === path;
+    }, { timeoutMs: 30_000, describe: () => input.inputValue().catch(() => '') });
     await this.page.keyboard.press('Enter');
+    const dialog = this.page.locator('.quick-input-widget:not(.quick-input-widget-closing)', { has: this.page.locator('input[placeholder="Folder path"]') });
+    const accept = dialog.locator('.monaco-button', { hasText: acceptLabel }).first();
+    await waitFor('the file dialog to close', async () => {
+      if (!(await dialog.isVisible().catch(() => false))) return true;
+      const value = await input.inputValue().catch(() => '');
+      if (value !== path) await input.fill(path).catch(() => undefined);
+      if (await accept.isVisible().catch(() => false)) await accept.click({ timeout: 1_000 }).catch(() => undefined);
+      return false;
+    }, { timeoutMs: 30_000, intervalMs: 500, describe: () => input.inputValue().catch(() => '') });
   }
 
   /** Resident memory (MB) of this window's extension host, from /proc. */
